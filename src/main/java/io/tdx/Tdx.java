@@ -1,0 +1,114 @@
+package io.tdx;
+
+import io.tdx.config.TdxConfig;
+import io.tdx.http.HttpVerticle;
+import io.tdx.worker.Jobs;
+import io.tdx.workspace.Workspace;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point for embedding: deploys a TDX server into a Vert.x instance.
+ *
+ * <pre>{@code
+ * Tdx.start(vertx, config).onSuccess(server -> log.info("TDX at {}", server.url()));
+ * }</pre>
+ *
+ * The configuration is the JSON of {@code conf/tdx.json}; environment variables are not read
+ * here (the command line applies them). The future fails with a
+ * {@link io.tdx.config.ConfigException} naming the service and field when the configuration
+ * or the workspace's tables do not match.
+ */
+public final class Tdx {
+  private static final Logger LOG = LoggerFactory.getLogger(Tdx.class);
+
+  private Tdx() {
+  }
+
+  public static Future<TdxServer> start(Vertx vertx, JsonObject configuration) {
+    TdxConfig config;
+    try {
+      config = TdxConfig.from(configuration);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> openWorkspace(config), false)
+      .compose(workspace -> deploy(vertx, config, workspace)
+        .onFailure(e -> vertx.executeBlocking(() -> {
+          workspace.close();
+          return null;
+        }, false)));
+  }
+
+  private static Workspace openWorkspace(TdxConfig config) throws IOException {
+    Path spool = config.dataDir().resolve("tmp");
+    Files.createDirectories(spool);
+    try (Stream<Path> leftovers = Files.list(spool)) {
+      for (Path file : leftovers.filter(Files::isRegularFile).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+    return Workspace.open(config);
+  }
+
+  private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace) {
+    String prefix = "tdx." + UUID.randomUUID();
+    return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
+      .compose(jobs -> {
+        HttpVerticle first = new HttpVerticle(config, jobs, config.port());
+        return vertx.deployVerticle(first)
+          .compose(id -> {
+            // port 0 picks a free port once; the other instances share it
+            int port = first.actualPort();
+            List<Future<String>> rest = new ArrayList<>();
+            for (int i = 1; i < config.httpInstances(); i++) {
+              rest.add(vertx.deployVerticle(new HttpVerticle(config, jobs, port), new DeploymentOptions()));
+            }
+            return Future.all(rest).map(all -> {
+              List<String> ids = new ArrayList<>(List.of(id));
+              rest.forEach(f -> ids.add(f.result()));
+              TdxServer server = new RunningServer(vertx, config, port, ids, jobs, workspace);
+              LOG.info("TDX server listening on {} ({} services, workspace {})", server.url(),
+                config.services().all().size(), config.workspace().url());
+              return server;
+            });
+          });
+      });
+  }
+
+  private record RunningServer(Vertx vertx, TdxConfig config, int port, List<String> http, Jobs jobs,
+                               Workspace workspace) implements TdxServer {
+
+    @Override
+    public String url() {
+      String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+      return "http://" + host + ":" + port;
+    }
+
+    @Override
+    public Future<Void> stop() {
+      Future<Void> chain = Future.succeededFuture();
+      for (String id : http) {
+        chain = chain.compose(v -> vertx.undeploy(id));
+      }
+      return chain
+        .eventually(jobs::undeploy)
+        .eventually(() -> vertx.executeBlocking(() -> {
+          workspace.close();
+          return null;
+        }, false))
+        .mapEmpty();
+    }
+  }
+}

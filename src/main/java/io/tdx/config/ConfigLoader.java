@@ -1,0 +1,50 @@
+package io.tdx.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reads the configuration file named by {@code TDX_CONF} (default {@code conf/tdx.json}) and
+ * applies the environment overrides {@code TDX_HTTP_PORT} and {@code TDX_DATA_DIR}.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULT_PATH = "conf/tdx.json";
+
+  private ConfigLoader() {
+  }
+
+  public static JsonObject load(Map<String, String> env) {
+    Path path = Path.of(env.getOrDefault("TDX_CONF", DEFAULT_PATH));
+    JsonObject json;
+    try {
+      json = new JsonObject(Files.readString(path));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration " + path.toAbsolutePath() + ": " + e);
+    } catch (DecodeException e) {
+      throw new ConfigException("configuration " + path.toAbsolutePath() + " is not valid JSON: " + e.getMessage());
+    }
+    return applyEnvironment(json, env);
+  }
+
+  public static JsonObject applyEnvironment(JsonObject json, Map<String, String> env) {
+    JsonObject result = json.copy();
+    String port = env.get("TDX_HTTP_PORT");
+    if (port != null) {
+      try {
+        JsonObject http = result.getJsonObject("http", new JsonObject());
+        result.put("http", http.put("port", Integer.parseInt(port.strip())));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("TDX_HTTP_PORT must be a port number, got '" + port + "'");
+      }
+    }
+    String dataDir = env.get("TDX_DATA_DIR");
+    if (dataDir != null && !dataDir.isBlank()) {
+      result.put("dataDir", dataDir);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,43 @@
+package io.tdx.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The bounds every request is held to (configuration field {@code limits}).
+ *
+ * @param maxBodyBytes       largest import body, after gzip decoding ({@code 413} past it)
+ * @param maxLineChars       longest CSV record, in characters ({@code 400} past it)
+ * @param maxFields          most fields in a header or a record ({@code 400} past it)
+ * @param maxHeaderChars     longest CSV header row, in characters ({@code 400} past it)
+ * @param maxQueuedJobs      imports and exports waiting for a workspace worker ({@code 503} past it)
+ * @param summaryErrors      rejected rows listed in a JSON summary
+ * @param maxHttpHeaderBytes largest HTTP request head ({@code 431} past it)
+ */
+public record Limits(
+  long maxBodyBytes,
+  int maxLineChars,
+  int maxFields,
+  int maxHeaderChars,
+  int maxQueuedJobs,
+  int summaryErrors,
+  int maxHttpHeaderBytes) {
+
+  public static final long DEFAULT_MAX_BODY_BYTES = 16L << 30;
+
+  static Limits from(JsonObject json) {
+    JsonObject j = json == null ? new JsonObject() : json;
+    Limits limits = new Limits(
+      j.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
+      j.getInteger("maxLineChars", 1 << 20),
+      j.getInteger("maxFields", 1024),
+      j.getInteger("maxHeaderChars", 64 << 10),
+      j.getInteger("maxQueuedJobs", 256),
+      j.getInteger("summaryErrors", 10),
+      j.getInteger("maxHttpHeaderBytes", 16 << 10));
+    if (limits.maxBodyBytes < 1 || limits.maxLineChars < 16 || limits.maxFields < 1 || limits.maxHeaderChars < 16
+      || limits.maxQueuedJobs < 1 || limits.summaryErrors < 0 || limits.maxHttpHeaderBytes < 1024) {
+      throw new ConfigException("limits: every limit must be positive (maxLineChars and maxHeaderChars at least 16, maxHttpHeaderBytes at least 1024)");
+    }
+    return limits;
+  }
+}

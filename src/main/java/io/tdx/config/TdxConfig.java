@@ -1,0 +1,53 @@
+package io.tdx.config;
+
+import io.tdx.service.ServiceParser;
+import io.tdx.service.Services;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * The server's configuration, read once at start from JSON (see {@code conf/tdx.json} and the
+ * README for every field). Invalid configurations throw {@link ConfigException}.
+ *
+ * @param host          interface the HTTP server binds ({@code http.host})
+ * @param port          HTTP port, 0 for any free port ({@code http.port})
+ * @param httpInstances event-loop verticles serving HTTP ({@code http.instances}, default one per core)
+ * @param dataDir       where the workspace and every file the server keeps live ({@code dataDir})
+ * @param workspace     the database ({@code workspace})
+ * @param limits        bounds on every input ({@code limits})
+ * @param shutdownGraceSeconds how long a stop waits for work in flight ({@code shutdownGraceSeconds})
+ * @param services      the declared TDX services ({@code services})
+ */
+public record TdxConfig(
+  String host,
+  int port,
+  int httpInstances,
+  Path dataDir,
+  WorkspaceConfig workspace,
+  Limits limits,
+  int shutdownGraceSeconds,
+  Services services) {
+
+  public static TdxConfig from(JsonObject json) {
+    try {
+      JsonObject http = json.getJsonObject("http", new JsonObject());
+      Path dataDir = Path.of(json.getString("dataDir", "data")).toAbsolutePath().normalize();
+      int instances = http.getInteger("instances", Runtime.getRuntime().availableProcessors());
+      int port = http.getInteger("port", 8080);
+      if (port < 0 || port > 65535 || instances < 1) {
+        throw new ConfigException("http: port must be 0..65535 and instances at least 1");
+      }
+      return new TdxConfig(
+        http.getString("host", "0.0.0.0"),
+        port,
+        instances,
+        dataDir,
+        WorkspaceConfig.from(json.getJsonObject("workspace"), dataDir),
+        Limits.from(json.getJsonObject("limits")),
+        json.getInteger("shutdownGraceSeconds", 30),
+        ServiceParser.parse(json.getJsonArray("services")));
+    } catch (ClassCastException e) {
+      throw new ConfigException("configuration: a field has the wrong JSON type: " + e.getMessage());
+    }
+  }
+}

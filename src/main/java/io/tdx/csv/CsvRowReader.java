@@ -1,0 +1,92 @@
+package io.tdx.csv;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.tdx.service.CsvDialect;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams CSV records from a blocking input with Jackson's CSV parser, holding one record at a
+ * time. Bounds the length of a record, the number of its fields and the length of the header;
+ * past them, or on an unclosed quote, it throws {@link MalformedCsvException} with the line.
+ */
+public final class CsvRowReader implements Closeable {
+  private final CsvParser parser;
+  private final int maxLineChars;
+  private final int maxFields;
+  private final List<String> fields = new ArrayList<>();
+
+  public CsvRowReader(InputStream input, CsvDialect dialect, int maxLineChars, int maxFields) throws IOException {
+    CsvFactory factory = CsvFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxLineChars).build())
+      .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+      .build();
+    this.parser = factory.createParser(input);
+    this.parser.setSchema(schema(dialect));
+    this.maxLineChars = maxLineChars;
+    this.maxFields = maxFields;
+  }
+
+  static CsvSchema schema(CsvDialect dialect) {
+    CsvSchema schema = CsvSchema.emptySchema()
+      .withColumnSeparator(dialect.delimiter())
+      .withQuoteChar(dialect.quote())
+      .withLineSeparator("\n")
+      .withNullValue("");
+    return dialect.hasEscape() ? schema.withEscapeChar(dialect.escape()) : schema.withoutEscapeChar();
+  }
+
+  /** The next record, or null at the end of the input. */
+  public CsvRecord next() throws IOException {
+    long line = parser.currentLocation().getLineNr();
+    try {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        return null;
+      }
+      if (token != JsonToken.START_ARRAY) {
+        throw new MalformedCsvException("malformed-csv", line, "unexpected " + token);
+      }
+      long start = -1;
+      fields.clear();
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        if (start < 0) {
+          // the first value's location is the record's own; START_ARRAY's is the previous line's end
+          line = parser.currentTokenLocation().getLineNr();
+          start = parser.currentTokenLocation().getCharOffset();
+        }
+        if (fields.size() == maxFields) {
+          throw new MalformedCsvException("too-many-fields", line, "more than " + maxFields + " fields (limits.maxFields)");
+        }
+        fields.add(parser.getText());
+      }
+      long chars = parser.currentLocation().getCharOffset() - start;
+      if (chars > maxLineChars) {
+        throw new MalformedCsvException("line-too-long", line, "record of " + chars + " characters exceeds "
+          + maxLineChars + " (limits.maxLineChars)");
+      }
+      return new CsvRecord(line, fields.toArray(String[]::new), chars);
+    } catch (StreamConstraintsException e) {
+      throw new MalformedCsvException("line-too-long", line, "a field exceeds " + maxLineChars
+        + " characters (limits.maxLineChars); is a quote left open?");
+    } catch (JsonProcessingException e) {
+      throw new MalformedCsvException("malformed-csv", e.getLocation() == null ? line : e.getLocation().getLineNr(),
+        e.getOriginalMessage());
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    parser.close();
+  }
+
+}

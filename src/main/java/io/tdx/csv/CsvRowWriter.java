@@ -1,0 +1,34 @@
+package io.tdx.csv;
+
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import io.tdx.service.CsvDialect;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Writes CSV records in a service's dialect with Jackson's CSV generator, streaming. */
+public final class CsvRowWriter implements Closeable {
+  private static final CsvMapper MAPPER = CsvMapper.builder()
+    .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+    .build();
+  private final SequenceWriter writer;
+
+  public CsvRowWriter(OutputStream output, CsvDialect dialect) throws IOException {
+    this.writer = MAPPER.writerFor(String[].class).with(CsvRowReader.schema(dialect)).writeValues(output);
+  }
+
+  public void write(String[] record) throws IOException {
+    writer.write(record);
+  }
+
+  public void flush() throws IOException {
+    writer.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    writer.close();
+  }
+}

@@ -1,0 +1,49 @@
+package io.tdx.http;
+
+import io.tdx.load.ImportOptions.ReturnErrors;
+import io.tdx.load.ImportOptions;
+import io.tdx.load.ImportResult;
+import io.tdx.problem.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers an import: the JSON summary for {@code Accept: application/json}; otherwise the error
+ * file as {@code text/csv} when {@code return_errors} asks for it, or a one-line summary.
+ * An import aborted by {@code abort_on_error} is a {@code 422}. Every answer carries the counts
+ * in {@code TDX-Rows-*} headers.
+ */
+final class ImportResponder {
+  private ImportResponder() {
+  }
+
+  /** Sends the answer; the returned future completes once the error file may be deleted. */
+  static Future<Void> respond(RoutingContext ctx, ImportResult result, ImportOptions options) {
+    HttpServerResponse response = ctx.response();
+    response.putHeader("TDX-Rows-Read", Long.toString(result.read()))
+      .putHeader("TDX-Rows-Inserted", Long.toString(result.inserted()))
+      .putHeader("TDX-Rows-Updated", Long.toString(result.updated()))
+      .putHeader("TDX-Rows-Deleted", Long.toString(result.deleted()))
+      .putHeader("TDX-Rows-Rejected", Long.toString(result.rejected()));
+    boolean json = Negotiation.wantsJson(ctx);
+    if (result.aborted() && json) {
+      ctx.fail(new ProblemException(422, "rows-rejected", "Import aborted",
+        result.rejected() + " rows were rejected and abort_on_error=true: nothing was written")
+        .with("summary", result.toJson()));
+      return Future.succeededFuture();
+    }
+    if (json) {
+      return response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.toJson().encodePrettily() + "\n");
+    }
+    boolean errorFile = result.aborted() || options.returnErrors() == ReturnErrors.ALWAYS
+      || (options.returnErrors() == ReturnErrors.ON_ERROR && result.rejected() > 0);
+    if (errorFile) {
+      return response.setStatusCode(result.aborted() ? 422 : 200)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+        .sendFile(result.errorFile().toString());
+    }
+    return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(result.toText());
+  }
+}

@@ -1,0 +1,72 @@
+package io.tdx.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tdx.problem.ProblemException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place failures become responses: every 4xx and 5xx is a problem document. */
+final class ProblemHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      LOG.warn("{} {} failed after its response started; resetting the stream", ctx.request().method(), ctx.request().path(), ctx.failure());
+      response.reset();
+      return;
+    }
+    ProblemException problem = problem(ctx);
+    response.setStatusCode(problem.status())
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json");
+    Object retryAfter = problem.extensions().getValue("retryAfter");
+    if (retryAfter != null) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, retryAfter.toString());
+    }
+    Object allow = problem.extensions().getValue("allow");
+    if (allow != null) {
+      response.putHeader(HttpHeaders.ALLOW, allow.toString());
+    }
+    if (unreadBody(ctx)) {
+      // the rest of the body will not be read: do not let the client reuse this connection
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    response.end(problem.toJson(ctx.request().path()).encodePrettily() + "\n");
+  }
+
+  private static boolean unreadBody(RoutingContext ctx) {
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean body = (length != null && !length.equals("0")) || ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    return body && !ctx.request().isEnded();
+  }
+
+  static ProblemException problem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ProblemException problem) {
+      return problem;
+    }
+    if (failure instanceof BodyTooLargeException tooLarge) {
+      return new ProblemException(413, "body-too-large", "Body too large", tooLarge.getMessage());
+    }
+    if (failure instanceof HttpException http) {
+      return generic(http.getStatusCode(), http.getPayload());
+    }
+    if (failure == null) {
+      return generic(ctx.statusCode() < 400 ? 500 : ctx.statusCode(), null);
+    }
+    LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    return new ProblemException(500, "internal", "Internal server error",
+      failure.getClass().getSimpleName() + ": " + failure.getMessage());
+  }
+
+  private static ProblemException generic(int status, String detail) {
+    String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
+    return new ProblemException(status, "http-" + status, reason, detail == null ? reason : detail);
+  }
+}

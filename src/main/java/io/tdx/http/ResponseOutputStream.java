@@ -1,0 +1,102 @@
+package io.tdx.http;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.concurrent.Semaphore;
+
+/**
+ * An HTTP response as a blocking {@link OutputStream} for a worker thread: bytes go out in
+ * chunks written on the response's event loop, and the writer blocks while {@link #CREDITS}
+ * chunks are still on their way to the socket, so a slow client holds little memory.
+ * The status and headers go out with the first chunk. {@link #close()} waits until every
+ * chunk is written but does not end the response.
+ */
+final class ResponseOutputStream extends OutputStream {
+  static final int CHUNK = 64 * 1024;
+  private static final int CREDITS = 8;
+  private final HttpServerResponse response;
+  private final Context context;
+  private final Semaphore credits = new Semaphore(CREDITS);
+  private volatile boolean gone;
+  private byte[] buffer = new byte[CHUNK];
+  private int count;
+  private long written;
+
+  ResponseOutputStream(HttpServerResponse response, Context context) {
+    this.response = response;
+    this.context = context;
+    response.closeHandler(v -> {
+      gone = true;
+      credits.release(CREDITS);
+    });
+  }
+
+  /** Bytes handed to the response so far. */
+  long written() {
+    return written;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    if (count == buffer.length) {
+      send();
+    }
+    buffer[count++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] bytes, int offset, int length) throws IOException {
+    while (length > 0) {
+      if (count == buffer.length) {
+        send();
+      }
+      int n = Math.min(length, buffer.length - count);
+      System.arraycopy(bytes, offset, buffer, count, n);
+      count += n;
+      offset += n;
+      length -= n;
+    }
+  }
+
+  private void send() throws IOException {
+    if (count == 0) {
+      return;
+    }
+    acquire(1);
+    Buffer chunk = Buffer.buffer(count == buffer.length ? buffer : Arrays.copyOf(buffer, count));
+    buffer = new byte[CHUNK];
+    written += count;
+    count = 0;
+    context.runOnContext(v -> {
+      if (gone) {
+        credits.release();
+        return;
+      }
+      response.write(chunk).onComplete(ar -> credits.release());
+    });
+  }
+
+  private void acquire(int n) throws IOException {
+    try {
+      credits.acquire(n);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing the response");
+    }
+    if (gone) {
+      throw new IOException("the client closed the connection");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    send();
+    acquire(CREDITS);
+    credits.release(CREDITS);
+  }
+}

@@ -1,0 +1,90 @@
+package io.tdx.load;
+
+import io.tdx.csv.CsvRowWriter;
+import io.tdx.service.CsvDialect;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects an import's rejected rows: spools them to an error file (never held in memory) and
+ * keeps the first few for the JSON summary.
+ */
+public final class ErrorSink implements Closeable {
+  private final Path file;
+  private final CsvDialect dialect;
+  private final List<String> header;
+  private final int keep;
+  private final List<RowError> first = new ArrayList<>();
+  private CsvRowWriter writer;
+  private long count;
+
+  public ErrorSink(Path file, CsvDialect dialect, List<String> header, int keep) {
+    this.file = file;
+    this.dialect = dialect;
+    this.header = header;
+    this.keep = keep;
+  }
+
+  public void add(RowError error) {
+    if (first.size() < keep) {
+      first.add(error);
+    }
+    count++;
+    String[] record = new String[header.size() + 3];
+    System.arraycopy(error.fields(), 0, record, 0, Math.min(error.fields().length, header.size()));
+    record[header.size()] = Long.toString(error.line());
+    record[header.size() + 1] = error.cause();
+    record[header.size() + 2] = error.code().name();
+    try {
+      writer().write(record);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private CsvRowWriter writer() throws IOException {
+    if (writer == null) {
+      OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+      writer = new CsvRowWriter(out, dialect);
+      String[] names = new String[header.size() + 3];
+      header.toArray(names);
+      names[header.size()] = "LINE";
+      names[header.size() + 1] = "CAUSE";
+      names[header.size() + 2] = "CAUSE_CODE";
+      writer.write(names);
+    }
+    return writer;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public List<RowError> first() {
+    return List.copyOf(first);
+  }
+
+  public List<String> header() {
+    return header;
+  }
+
+  /** Closes the error file and returns it; an import with no rejected row gets a header-only file. */
+  public Path finish() throws IOException {
+    writer().close();
+    return file;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (writer != null) {
+      writer.close();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.tdx.load;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What an import did: row counts, the first rejected rows and the spooled error file (the
+ * header of the file, then {@code LINE}, {@code CAUSE} and {@code CAUSE_CODE}).
+ *
+ * @param aborted true when {@code abort_on_error} rolled the import back
+ */
+public record ImportResult(
+  String service,
+  ImportMode mode,
+  long read,
+  long inserted,
+  long updated,
+  long deleted,
+  long rejected,
+  List<String> header,
+  List<RowError> firstErrors,
+  Path errorFile,
+  boolean aborted) {
+
+  public JsonObject toJson() {
+    JsonArray errors = new JsonArray();
+    firstErrors.forEach(e -> errors.add(e.toJson(header)));
+    return new JsonObject()
+      .put("service", service)
+      .put("method", mode.method())
+      .put("aborted", aborted)
+      .put("read", read)
+      .put("inserted", inserted)
+      .put("updated", updated)
+      .put("deleted", deleted)
+      .put("rejected", rejected)
+      .put("errors", errors)
+      .put("errorsTruncated", rejected > firstErrors.size());
+  }
+
+  /** One line for terminals. */
+  public String toText() {
+    return mode.method() + " " + service + (aborted ? ": aborted, nothing written; " : ": ")
+      + read + " rows read, " + inserted + " inserted, " + updated + " updated, " + deleted + " deleted, "
+      + rejected + " rejected\n";
+  }
+}

@@ -1,0 +1,51 @@
+package io.tdx.worker;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageCodec;
+
+/**
+ * Passes jobs and their outcomes by reference between verticles of this process: jobs carry
+ * streams and are never meant to leave the JVM.
+ */
+final class LocalCodec implements MessageCodec<Object, Object> {
+  static final String NAME = "tdx-local";
+
+  static void register(Vertx vertx) {
+    try {
+      vertx.eventBus().registerCodec(new LocalCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // another TDX server in this Vert.x instance registered it
+    }
+  }
+
+  static DeliveryOptions options(long timeoutMillis) {
+    return new DeliveryOptions().setCodecName(NAME).setLocalOnly(true).setSendTimeout(timeoutMillis);
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, Object o) {
+    throw new UnsupportedOperationException("TDX jobs stay in this process");
+  }
+
+  @Override
+  public Object decodeFromWire(int pos, Buffer buffer) {
+    throw new UnsupportedOperationException("TDX jobs stay in this process");
+  }
+
+  @Override
+  public Object transform(Object o) {
+    return o;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

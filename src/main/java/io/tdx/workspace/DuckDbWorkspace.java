@@ -1,0 +1,78 @@
+package io.tdx.workspace;
+
+import io.tdx.config.ConfigException;
+import io.tdx.config.TdxConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The embedded DuckDB workspace: one database file, one connection per session. */
+final class DuckDbWorkspace implements Workspace {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbWorkspace.class);
+  private final DuckDBConnection root;
+  private final TdxConfig config;
+  private final Semaphore writeGate = new Semaphore(1, true);
+  private final AtomicInteger openSessions = new AtomicInteger();
+
+  private DuckDbWorkspace(DuckDBConnection root, TdxConfig config) {
+    this.root = root;
+    this.config = config;
+  }
+
+  static DuckDbWorkspace open(TdxConfig config) {
+    Path spill = config.dataDir().resolve("tmp").resolve("duckdb");
+    try {
+      Files.createDirectories(spill);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
+    }
+    Properties properties = new Properties();
+    properties.setProperty("jdbc_stream_results", "true");
+    properties.setProperty("memory_limit", config.workspace().memoryLimit());
+    properties.setProperty("threads", Integer.toString(config.workspace().threads()));
+    properties.setProperty("temp_directory", spill.toString());
+    try {
+      DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection(config.workspace().url(), properties);
+      try {
+        SchemaManager.apply(root, config.services());
+      } catch (SQLException | RuntimeException e) {
+        root.close();
+        throw e;
+      }
+      LOG.info("workspace {} open", config.workspace().url());
+      return new DuckDbWorkspace(root, config);
+    } catch (SQLException e) {
+      throw new ConfigException("cannot open workspace " + config.workspace().url() + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public WorkspaceSession session() {
+    try {
+      openSessions.incrementAndGet();
+      return new DuckDbSession(root.duplicate(), config.services(), config.limits(), writeGate, openSessions::decrementAndGet);
+    } catch (SQLException e) {
+      openSessions.decrementAndGet();
+      throw new IllegalStateException("cannot open a workspace session: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      root.close();
+      LOG.info("workspace closed ({} sessions still open were rolled back)", openSessions.get());
+    } catch (SQLException e) {
+      LOG.warn("closing the workspace failed", e);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package io.tdx.workspace;
+
+import io.tdx.load.CauseCode;
+import io.tdx.load.ErrorSink;
+import io.tdx.load.HeaderMapping;
+import io.tdx.load.ImportMode;
+import io.tdx.load.ImportResult;
+import io.tdx.load.RowError;
+import io.tdx.problem.ProblemException;
+import io.tdx.service.Column;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.service.Services;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Phase two of an import, inside the workspace transaction: checks references against the
+ * transaction's current state, reports the rows rejected set-based, and merges the accepted
+ * staged rows into the service's table (upsert, replace or delete), counting what changed.
+ */
+final class Merger {
+  private static final String ACCEPTED = "__code IS NULL";
+  private final Connection connection;
+  private final Services services;
+
+  Merger(Connection connection, Services services) {
+    this.connection = connection;
+    this.services = services;
+  }
+
+  ImportResult apply(StagedImport staged) throws SQLException, IOException {
+    ServiceDefinition service = staged.request().service();
+    ImportMode mode = staged.request().mode();
+    if (mode == ImportMode.DELETE) {
+      markStillReferenced(staged);
+    } else {
+      checkReferences(staged);
+    }
+    reportRejected(staged);
+    ErrorSink errors = staged.errors();
+    if (staged.request().options().abortOnError() && errors.count() > 0) {
+      return result(staged, 0, 0, 0, true);
+    }
+    String table = Sql.quote(service.table());
+    long accepted = count("SELECT count(*) FROM " + staged.table() + " WHERE " + ACCEPTED);
+    if (mode == ImportMode.DELETE) {
+      long deleted = update("DELETE FROM " + table + " t WHERE EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s."
+        + ACCEPTED + " AND " + Sql.keysMatch(service.keys(), "s", "t") + ")");
+      return result(staged, 0, 0, deleted, false);
+    }
+    long deleted = 0;
+    if (mode == ImportMode.REPLACE) {
+      refuseRemovingReferencedKeys(staged);
+      deleted = update("DELETE FROM " + table + " t WHERE NOT EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s."
+        + ACCEPTED + " AND " + Sql.keysMatch(service.keys(), "s", "t") + ")");
+    }
+    long updated = count("SELECT count(*) FROM " + staged.table() + " s JOIN " + table + " t ON "
+      + Sql.keysMatch(service.keys(), "s", "t") + " WHERE s." + ACCEPTED);
+    upsert(staged, mode == ImportMode.REPLACE ? service.columns() : staged.mapping().staged());
+    return result(staged, accepted - updated, updated, deleted, false);
+  }
+
+  /** Inserts or updates the accepted rows; columns the file lacks are NULL (replace) or kept (upsert). */
+  private void upsert(StagedImport staged, List<Column> target) throws SQLException {
+    ServiceDefinition service = staged.request().service();
+    HeaderMapping mapping = staged.mapping();
+    String select = target.stream()
+      .map(c -> mapping.carries(c) ? Sql.quote(c.name()) : "CAST(NULL AS " + Sql.type(c) + ")")
+      .collect(Collectors.joining(", "));
+    List<Column> values = target.stream().filter(c -> !c.key()).toList();
+    String onConflict = values.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + values.stream()
+      .map(c -> Sql.quote(c.name()) + " = excluded." + Sql.quote(c.name()))
+      .collect(Collectors.joining(", "));
+    update("INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(target, "") + ") SELECT " + select
+      + " FROM " + staged.table() + " WHERE " + ACCEPTED + " ON CONFLICT (" + Sql.columnList(service.keys(), "") + ") "
+      + onConflict);
+  }
+
+  private void checkReferences(StagedImport staged) throws SQLException {
+    for (Column column : staged.mapping().staged()) {
+      if (column.reference() == null) {
+        continue;
+      }
+      ServiceDefinition target = services.get(column.reference().service());
+      String targetKey = Sql.quote(target.keys().get(0).name());
+      String value = Sql.quote(column.name());
+      String missing = "s." + value + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + Sql.quote(target.table())
+        + " r WHERE r." + targetKey + " = s." + value + ")";
+      if (column.reference().accumulate()) {
+        update("INSERT INTO " + Sql.quote(target.table()) + " (" + targetKey + ") SELECT DISTINCT s." + value + " FROM "
+          + staged.table() + " s WHERE s." + ACCEPTED + " AND " + missing);
+      } else {
+        update("UPDATE " + staged.table() + " s SET __code = '" + CauseCode.UNKNOWN_REFERENCE + "', __cause = "
+          + Sql.literal(column.name() + " ") + " || CAST(s." + value + " AS VARCHAR) || "
+          + Sql.literal(" is not a key of " + target.prefix()) + " WHERE s." + ACCEPTED + " AND " + missing);
+      }
+    }
+  }
+
+  private void markStillReferenced(StagedImport staged) throws SQLException {
+    ServiceDefinition service = staged.request().service();
+    for (Map.Entry<ServiceDefinition, Column> referrer : services.referencesTo(service)) {
+      String key = Sql.quote(service.keys().get(0).name());
+      update("UPDATE " + staged.table() + " s SET __code = '" + CauseCode.STILL_REFERENCED + "', __cause = "
+        + Sql.literal(service.keys().get(0).name() + " ") + " || CAST(s." + key + " AS VARCHAR) || "
+        + Sql.literal(" is still referenced by " + referrer.getKey().prefix()) + " WHERE s." + ACCEPTED
+        + " AND EXISTS (SELECT 1 FROM " + Sql.quote(referrer.getKey().table()) + " r WHERE r."
+        + Sql.quote(referrer.getValue().name()) + " = s." + key + ")");
+    }
+  }
+
+  private void refuseRemovingReferencedKeys(StagedImport staged) throws SQLException {
+    ServiceDefinition service = staged.request().service();
+    for (Map.Entry<ServiceDefinition, Column> referrer : services.referencesTo(service)) {
+      String key = Sql.quote(service.keys().get(0).name());
+      String sql = "SELECT CAST(t." + key + " AS VARCHAR) FROM " + Sql.quote(service.table()) + " t WHERE NOT EXISTS (SELECT 1 FROM "
+        + staged.table() + " s WHERE s." + ACCEPTED + " AND " + Sql.keysMatch(service.keys(), "s", "t")
+        + ") AND EXISTS (SELECT 1 FROM " + Sql.quote(referrer.getKey().table()) + " r WHERE r."
+        + Sql.quote(referrer.getValue().name()) + " = t." + key + ") ORDER BY 1 LIMIT 5";
+      List<String> keys = new ArrayList<>();
+      try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        while (rows.next()) {
+          keys.add(rows.getString(1));
+        }
+      }
+      if (!keys.isEmpty()) {
+        throw new ProblemException(409, "still-referenced", "Keys still referenced",
+          "replacing " + service.prefix() + " would remove keys that " + referrer.getKey().prefix()
+            + " still references, such as " + String.join(", ", keys))
+          .with("service", service.prefix()).with("referencedBy", referrer.getKey().prefix());
+      }
+    }
+  }
+
+  /** Appends the rows rejected by set-based checks (duplicates, references) to the error file. */
+  private void reportRejected(StagedImport staged) throws SQLException {
+    List<Column> columns = staged.mapping().staged();
+    List<String> header = staged.mapping().header();
+    String sql = "SELECT __line, " + Sql.columnList(columns, "") + ", __cause, __code FROM " + staged.table()
+      + " WHERE __code IS NOT NULL ORDER BY __line";
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      while (rows.next()) {
+        String[] fields = new String[header.size()];
+        for (int i = 0; i < columns.size(); i++) {
+          Column column = columns.get(i);
+          fields[staged.mapping().fieldIndex(i)] = column.format(Sql.read(rows, i + 2, column.type()));
+        }
+        staged.errors().add(new RowError(rows.getLong(1), fields, rows.getString(columns.size() + 2),
+          CauseCode.valueOf(rows.getString(columns.size() + 3))));
+      }
+    }
+  }
+
+  private ImportResult result(StagedImport staged, long inserted, long updated, long deleted, boolean aborted)
+    throws IOException {
+    ErrorSink errors = staged.errors();
+    return new ImportResult(staged.request().service().prefix(), staged.request().mode(), staged.read(),
+      inserted, updated, deleted, errors.count(), errors.header(), errors.first(), errors.finish(), aborted);
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private long update(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      return statement.executeUpdate(sql);
+    }
+  }
+}

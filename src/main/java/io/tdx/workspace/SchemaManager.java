@@ -1,0 +1,128 @@
+package io.tdx.workspace;
+
+import io.tdx.config.ConfigException;
+import io.tdx.service.Column;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.service.Services;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the workspace's tables match the declarations at start: creates missing tables, adds
+ * newly declared optional columns, and refuses (naming the service and column) any other
+ * difference, which would need a migration the server cannot guess.
+ */
+final class SchemaManager {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaManager.class);
+
+  private SchemaManager() {
+  }
+
+  static void apply(Connection connection, Services services) throws SQLException {
+    for (ServiceDefinition service : services.all()) {
+      Map<String, ExistingColumn> existing = columns(connection, service.table());
+      if (existing.isEmpty()) {
+        create(connection, service);
+      } else {
+        reconcile(connection, service, existing);
+      }
+    }
+  }
+
+  private record ExistingColumn(String name, String type, boolean nullable) {
+  }
+
+  private static Map<String, ExistingColumn> columns(Connection connection, String table) throws SQLException {
+    Map<String, ExistingColumn> columns = new LinkedHashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(
+      "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        + "WHERE table_schema = 'main' AND lower(table_name) = lower(?) ORDER BY ordinal_position")) {
+      statement.setString(1, table);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          columns.put(rows.getString(1).toLowerCase(Locale.ROOT),
+            new ExistingColumn(rows.getString(1), rows.getString(2), "YES".equals(rows.getString(3))));
+        }
+      }
+    }
+    return columns;
+  }
+
+  private static void create(Connection connection, ServiceDefinition service) throws SQLException {
+    String columns = service.columns().stream()
+      .map(c -> Sql.quote(c.name()) + " " + Sql.type(c) + (c.optional() ? "" : " NOT NULL"))
+      .collect(Collectors.joining(", "));
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE " + Sql.quote(service.table()) + " (" + columns + ", PRIMARY KEY ("
+        + Sql.columnList(service.keys(), "") + "))");
+    }
+    LOG.info("created table {} for service {}", service.table(), service.prefix());
+  }
+
+  private static void reconcile(Connection connection, ServiceDefinition service, Map<String, ExistingColumn> existing)
+    throws SQLException {
+    String where = "service '" + service.prefix() + "' (table " + service.table() + ")";
+    List<Column> added = new ArrayList<>();
+    for (Column column : service.columns()) {
+      ExistingColumn found = existing.remove(column.name().toLowerCase(Locale.ROOT));
+      if (found == null) {
+        if (column.key() || column.required()) {
+          throw new ConfigException(where + ": column '" + column.name() + "' is declared "
+            + (column.key() ? "as a key" : "required") + " but the table has no such column; existing rows would have no value");
+        }
+        added.add(column);
+      } else if (!found.type().equalsIgnoreCase(Sql.type(column))) {
+        throw new ConfigException(where + ": column '" + column.name() + "' is declared " + Sql.type(column)
+          + " but the table holds " + found.type());
+      } else if (found.nullable() != column.optional()) {
+        throw new ConfigException(where + ": column '" + column.name() + "' is declared "
+          + (column.optional() ? "optional" : "required") + " but the table has it " + (found.nullable() ? "nullable" : "NOT NULL"));
+      }
+    }
+    if (!existing.isEmpty()) {
+      throw new ConfigException(where + ": column '" + existing.values().iterator().next().name()
+        + "' is in the table but not declared");
+    }
+    List<String> keys = primaryKey(connection, service.table());
+    List<String> declared = service.keys().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    if (!keys.equals(declared)) {
+      throw new ConfigException(where + ": key columns are declared as " + declared + " but the table's primary key is " + keys);
+    }
+    for (Column column : added) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("ALTER TABLE " + Sql.quote(service.table()) + " ADD COLUMN " + Sql.quote(column.name()) + " " + Sql.type(column));
+      }
+      LOG.info("added optional column {} to table {} for service {}", column.name(), service.table(), service.prefix());
+    }
+  }
+
+  private static List<String> primaryKey(Connection connection, String table) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+      "SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'main' "
+        + "AND lower(table_name) = lower(?) AND constraint_type = 'PRIMARY KEY'")) {
+      statement.setString(1, table);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return List.of();
+        }
+        Object[] names = (Object[]) rows.getArray(1).getArray();
+        List<String> keys = new ArrayList<>();
+        for (Object name : names) {
+          keys.add(name.toString().toLowerCase(Locale.ROOT));
+        }
+        return keys;
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.tdx.workspace;
+
+import io.tdx.config.Limits;
+import io.tdx.csv.CsvRecord;
+import io.tdx.csv.CsvRowReader;
+import io.tdx.load.CauseCode;
+import io.tdx.load.ErrorSink;
+import io.tdx.load.HeaderMapping;
+import io.tdx.load.ImportMode;
+import io.tdx.load.ImportRequest;
+import io.tdx.load.RowError;
+import io.tdx.load.RowValidator;
+import io.tdx.service.Column;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Phase one of an import, outside any write transaction: streams the CSV through the parser and
+ * the row validator into a temporary staging table with DuckDB's appender, rejected rows into
+ * the error file, then marks keys that appear twice in the file.
+ */
+final class Stager {
+  private final DuckDBConnection connection;
+  private final Limits limits;
+
+  Stager(DuckDBConnection connection, Limits limits) {
+    this.connection = connection;
+    this.limits = limits;
+  }
+
+  StagedImport stage(ImportRequest request, InputStream input, String table, Path errorFile)
+    throws IOException, SQLException {
+    try (CsvRowReader reader = new CsvRowReader(input, request.service().dialect(), limits.maxLineChars(), limits.maxFields())) {
+      HeaderMapping mapping = HeaderMapping.of(reader.next(), request, limits.maxHeaderChars());
+      create(table, mapping.staged());
+      ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), mapping.header(), limits.summaryErrors());
+      try {
+        long read = load(reader, mapping, table, errors);
+        if (request.mode() != ImportMode.DELETE) {
+          markDuplicateKeys(table, request.service().keys());
+        }
+        return new StagedImport(request, mapping, table, read, errors);
+      } catch (IOException | SQLException | RuntimeException e) {
+        errors.close();
+        throw e;
+      }
+    }
+  }
+
+  private void create(String table, List<Column> columns) throws SQLException {
+    String definition = columns.stream().map(c -> Sql.quote(c.name()) + " " + Sql.type(c)).collect(Collectors.joining(", "));
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TEMP TABLE " + table + " (__line BIGINT, " + definition + ", __code VARCHAR, __cause VARCHAR)");
+    }
+  }
+
+  private long load(CsvRowReader reader, HeaderMapping mapping, String table, ErrorSink errors)
+    throws IOException, SQLException {
+    RowValidator validator = new RowValidator(mapping);
+    List<Column> columns = mapping.staged();
+    Object[] values = new Object[columns.size()];
+    long read = 0;
+    try (DuckDBAppender appender = connection.createAppender("temp", "main", table)) {
+      for (CsvRecord record = reader.next(); record != null; record = reader.next()) {
+        read++;
+        RowError error = validator.validate(record, values);
+        if (error != null) {
+          errors.add(error);
+          continue;
+        }
+        appender.beginRow().append(record.line());
+        for (int i = 0; i < values.length; i++) {
+          append(appender, columns.get(i), values[i]);
+        }
+        appender.appendNull().appendNull().endRow();
+      }
+      // close() can swallow the error of its final flush; flush() throws it.
+      appender.flush();
+    }
+    return read;
+  }
+
+  private static void append(DuckDBAppender appender, Column column, Object value) throws SQLException {
+    if (value == null) {
+      appender.appendNull();
+      return;
+    }
+    switch (column.type()) {
+      case STRING -> appender.append((String) value);
+      case INT -> appender.append(((Long) value).longValue());
+      case FLOAT -> appender.append(((Double) value).doubleValue());
+      case DECIMAL -> appender.append((BigDecimal) value);
+      case BOOLEAN -> appender.append(((Boolean) value).booleanValue());
+      case DATE -> appender.append((LocalDate) value);
+      case DATETIME -> appender.append((LocalDateTime) value);
+      case UUID -> appender.append((UUID) value);
+    }
+  }
+
+  /** Rejects every row whose key appears more than once: no row of an ambiguous key is chosen. */
+  private void markDuplicateKeys(String table, List<Column> keys) throws SQLException {
+    String keyList = Sql.columnList(keys, "");
+    String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
+    String sql = "UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = "
+      + Sql.literal("key (" + names + ") appears on lines ") + " || d.lines"
+      + " FROM (SELECT " + keyList + ", string_agg(CAST(__line AS VARCHAR), ', ' ORDER BY __line) AS lines FROM "
+      + table + " GROUP BY " + keyList + " HAVING count(*) > 1) d WHERE " + Sql.keysMatch(keys, table, "d");
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate(sql);
+    }
+  }
+}

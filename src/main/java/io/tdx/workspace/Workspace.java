@@ -1,0 +1,23 @@
+package io.tdx.workspace;
+
+import io.tdx.config.TdxConfig;
+
+/**
+ * The database that holds every service's table. All its methods block: call them from worker
+ * threads only. A session is one connection; its work is staged outside any write transaction
+ * and applied inside one, so a request (a transaction of one part) and a multi-part
+ * transaction share one import path.
+ */
+public interface Workspace extends AutoCloseable {
+
+  /** Opens (creating on first start) the configured workspace and checks every table against its declaration. */
+  static Workspace open(TdxConfig config) {
+    return DuckDbWorkspace.open(config);
+  }
+
+  /** A new session on its own connection; close it when the job is done. */
+  WorkspaceSession session();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,45 @@
+package io.tdx.workspace;
+
+import io.tdx.load.ImportRequest;
+import io.tdx.load.ImportResult;
+import io.tdx.service.ServiceDefinition;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/** One connection to the workspace, used by one job on one worker thread. */
+public interface WorkspaceSession extends AutoCloseable {
+
+  /** Parses, validates and stages an import; writes rejected rows to {@code errorFile}. Touches no service table. */
+  StagedImport stage(ImportRequest request, InputStream csv, Path errorFile) throws Exception;
+
+  /**
+   * Runs {@code work} in one workspace transaction, serialised with every other writer: it
+   * commits if the work returns normally and rolls back if it throws or asks to.
+   */
+  <T> T inTransaction(TransactionWork<T> work) throws Exception;
+
+  /** Exports a service's table as of one consistent snapshot. */
+  ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
+
+  @Override
+  void close();
+
+  /** Work done inside one workspace transaction. */
+  @FunctionalInterface
+  interface TransactionWork<T> {
+    T apply(WorkspaceTransaction transaction) throws Exception;
+  }
+
+  /** The operations available inside a workspace transaction. */
+  interface WorkspaceTransaction {
+    /** Applies a staged import; an import aborted by {@code abort_on_error} marks the transaction for rollback. */
+    ImportResult apply(StagedImport staged) throws Exception;
+
+    /** Exports a table as this transaction sees it. */
+    ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
+
+    /** Makes the transaction roll back when the work returns. */
+    void setRollbackOnly();
+  }
+}
