@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -66,23 +65,17 @@ public final class Tdx {
     String prefix = "tdx." + UUID.randomUUID();
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
       .compose(jobs -> {
-        HttpVerticle first = new HttpVerticle(config, jobs, config.port());
-        return vertx.deployVerticle(first)
-          .compose(id -> {
-            // port 0 picks a free port once; the other instances share it
-            int port = first.actualPort();
-            List<Future<String>> rest = new ArrayList<>();
-            for (int i = 1; i < config.httpInstances(); i++) {
-              rest.add(vertx.deployVerticle(new HttpVerticle(config, jobs, port), new DeploymentOptions()));
-            }
-            return Future.all(rest).map(all -> {
-              List<String> ids = new ArrayList<>(List.of(id));
-              rest.forEach(f -> ids.add(f.result()));
-              TdxServer server = new RunningServer(vertx, config, port, ids, jobs, workspace);
-              LOG.info("TDX server listening on {} ({} services, workspace {})", server.url(),
-                config.services().all().size(), config.workspace().url());
-              return server;
-            });
+        List<HttpVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+            HttpVerticle verticle = new HttpVerticle(config, jobs, config.port());
+            instances.add(verticle);
+            return verticle;
+          }, new DeploymentOptions().setInstances(config.httpInstances()))
+          .map(id -> {
+            TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), List.of(id), jobs, workspace);
+            LOG.info("TDX server listening on {} ({} services, {} event loops, workspace {})", server.url(),
+              config.services().all().size(), config.httpInstances(), config.workspace().url());
+            return server;
           });
       });
   }

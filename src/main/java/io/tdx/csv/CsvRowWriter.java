@@ -19,7 +19,13 @@ public final class CsvRowWriter implements Closeable {
     this.writer = MAPPER.writerFor(String[].class).with(CsvRowReader.schema(dialect)).writeValues(output);
   }
 
+  /** Writes one record; a null field is written empty (Jackson would drop it from the array). */
   public void write(String[] record) throws IOException {
+    for (int i = 0; i < record.length; i++) {
+      if (record[i] == null) {
+        record[i] = "";
+      }
+    }
     writer.write(record);
   }
 

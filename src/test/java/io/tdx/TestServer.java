@@ -1,0 +1,163 @@
+package io.tdx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tdx.config.ConfigLoader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real TDX server for tests: its own Vert.x with the blocked-thread checker set low (any
+ * event loop blocked for 200 ms is recorded and fails the test), a temporary data directory,
+ * a random free port, and a web client.
+ */
+public final class TestServer implements AutoCloseable {
+  static final long TIMEOUT_SECONDS = 60;
+  private final Vertx vertx;
+  private final List<String> blocked = new CopyOnWriteArrayList<>();
+  private final Path dataDir;
+  private final JsonObject config;
+  private TdxServer server;
+  private WebClient client;
+
+  private TestServer(Path dataDir, JsonObject config) {
+    this.dataDir = dataDir;
+    this.config = config;
+    this.vertx = Vertx.vertx(new VertxOptions()
+      .setBlockedThreadCheckInterval(50)
+      .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+      .setMaxEventLoopExecuteTime(200)
+      .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+      .setMaxWorkerExecuteTime(10)
+      .setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
+    ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(event -> blocked.add(event.toString()));
+  }
+
+  /** The shipped configuration ({@code conf/tdx.json}) on a fresh data directory. */
+  public static JsonObject shippedConfig(Path dataDir) {
+    return ConfigLoader.load(Map.of()).put("dataDir", dataDir.toString())
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2));
+  }
+
+  public static TestServer start(Path dataDir) {
+    return start(dataDir, UnaryOperator.identity());
+  }
+
+  public static TestServer start(Path dataDir, UnaryOperator<JsonObject> customize) {
+    TestServer test = new TestServer(dataDir, customize.apply(shippedConfig(dataDir)));
+    test.startServer();
+    return test;
+  }
+
+  private void startServer() {
+    server = await(Tdx.start(vertx, config));
+    client = WebClient.create(vertx, new WebClientOptions()
+      .setDefaultHost("127.0.0.1").setDefaultPort(server.port()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
+  }
+
+  /** Stops the server and starts it again on the same data directory. */
+  public void restart() {
+    client.close();
+    await(server.stop());
+    startServer();
+  }
+
+  public void stopServer() {
+    client.close();
+    await(server.stop());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public WebClient client() {
+    return client;
+  }
+
+  public HttpRequest<Buffer> request(HttpMethod method, String uri) {
+    return client.request(method, uri);
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String uri, String body) {
+    return await(client.request(method, uri).sendBuffer(Buffer.buffer(body)));
+  }
+
+  public HttpResponse<Buffer> post(String uri, String csv) {
+    return send(HttpMethod.POST, uri, csv);
+  }
+
+  public HttpResponse<Buffer> put(String uri, String csv) {
+    return send(HttpMethod.PUT, uri, csv);
+  }
+
+  public HttpResponse<Buffer> delete(String uri, String csv) {
+    return send(HttpMethod.DELETE, uri, csv);
+  }
+
+  public HttpResponse<Buffer> get(String uri) {
+    return await(client.get(uri).send());
+  }
+
+  /** The service's export body, checking it answered 200. */
+  public String export(String service) {
+    HttpResponse<Buffer> response = get(service);
+    assertEquals(200, response.statusCode(), () -> response.bodyAsString());
+    return response.bodyAsString();
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Event-loop threads the checker saw blocked. */
+  public List<String> blockedThreads() {
+    return List.copyOf(blocked);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (client != null) {
+        client.close();
+      }
+      if (server != null) {
+        await(server.stop());
+      }
+    } catch (RuntimeException ignored) {
+      // already stopped
+    } finally {
+      await(vertx.close());
+    }
+    assertEquals(List.of(), blockedThreads(), "an event loop was blocked");
+  }
+}
