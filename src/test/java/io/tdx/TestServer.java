@@ -60,7 +60,12 @@ public final class TestServer implements AutoCloseable {
 
   public static TestServer start(Path dataDir, UnaryOperator<JsonObject> customize) {
     TestServer test = new TestServer(dataDir, customize.apply(shippedConfig(dataDir)));
-    test.startServer();
+    try {
+      test.startServer();
+    } catch (RuntimeException e) {
+      await(test.vertx.close());
+      throw e;
+    }
     return test;
   }
 
