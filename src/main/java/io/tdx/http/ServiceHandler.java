@@ -41,9 +41,10 @@ final class ServiceHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     switch (ctx.request().method().name()) {
-      case "GET", "HEAD" -> exportCsv(ctx);
+      case "GET" -> exportCsv(ctx);
+      case "HEAD" -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end();
       case "POST", "PUT", "DELETE" -> importCsv(ctx);
-      default -> ctx.fail(notAllowed(ctx.request().method().name(), "GET, POST, PUT, DELETE"));
+      default -> ctx.fail(notAllowed(ctx.request().method().name(), "GET, HEAD, POST, PUT, DELETE"));
     }
   }
 
@@ -61,7 +62,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private void importCsv(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     if (service.exportOnly()) {
-      ctx.fail(notAllowed(request.method().name(), "GET").with("service", service.prefix()));
+      ctx.fail(notAllowed(request.method().name(), "GET, HEAD").with("service", service.prefix()));
       return;
     }
     rejectUnknownParameters(request, IMPORT_PARAMETERS);
@@ -101,7 +102,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
 
   private ProblemException notAllowed(String method, String allow) {
     return new ProblemException(405, "method-not-allowed", "Method not allowed",
-      method + " is not allowed on " + service.prefix() + (allow.equals("GET") ? ", an export-only service" : ""))
+      method + " is not allowed on " + service.prefix() + (allow.equals("GET, HEAD") ? ", an export-only service" : ""))
       .with("allow", allow);
   }
 }
