@@ -1,0 +1,68 @@
+package io.tdx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Past its queue bound the server answers 503 with Retry-After, and loses nothing it accepted")
+class OverloadTest {
+  @TempDir
+  Path dataDir;
+  TestServer tdx;
+
+  @BeforeEach
+  void start() {
+    tdx = TestServer.start(dataDir, config -> {
+      config.getJsonObject("workspace").put("workers", 1);
+      config.getJsonObject("limits").put("maxQueuedJobs", 1);
+      return config;
+    });
+  }
+
+  @AfterEach
+  void stop() {
+    tdx.close();
+  }
+
+  @Test
+  @DisplayName("one import on the only worker, one queued, the third refused")
+  void queueBound() throws Exception {
+    String slowBody = "SKU,PRICE\nA1,1\n";
+    String rest = "B2,2\n";
+    try (Socket slow = new Socket("127.0.0.1", tdx.port())) {
+    OutputStream out = slow.getOutputStream();
+    out.write(("POST /products HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+      + (slowBody.length() + rest.length()) + "\r\n\r\n" + slowBody).getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    Thread.sleep(300); // the only worker now waits for the rest of that body
+
+    Future<HttpResponse<Buffer>> queued = tdx.client().request(HttpMethod.POST, "/products")
+      .sendBuffer(Buffer.buffer("SKU,PRICE\nC3,3\n"));
+    Thread.sleep(300);
+    HttpResponse<Buffer> refused = tdx.post("/products", "SKU,PRICE\nD4,4\n");
+    RequestErrorsTest.problem(refused, 503, "overloaded");
+    assertEquals("1", refused.getHeader("Retry-After"));
+
+    out.write(rest.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(slow.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals("HTTP/1.1 200 OK", in.readLine());
+    assertEquals(200, TestServer.await(queued).statusCode());
+    assertEquals("SKU,DESCRIPTION,PRICE\nA1,,1.00\nB2,,2.00\nC3,,3.00\n", tdx.export("/products"));
+    }
+  }
+}
