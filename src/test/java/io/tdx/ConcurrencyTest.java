@@ -11,41 +11,27 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("Concurrent imports and exports")
-class ConcurrencyTest {
-  @TempDir
-  Path dataDir;
-  TestServer tdx;
+class ConcurrencyTest extends ServerTest {
 
-  @BeforeEach
-  void start() {
-    tdx = TestServer.start(dataDir, config -> {
-      config.getJsonArray("services").add(new JsonObject().put("prefix", "/stores")
-        .put("columns", new JsonArray()
-          .add(new JsonObject().put("name", "STORE").put("type", "string").put("key", true))
-          .add(new JsonObject().put("name", "CITY").put("type", "string"))));
-      return config;
-    });
-  }
-
-  @AfterEach
-  void stop() {
-    tdx.close();
+  @Override
+  JsonObject configure(JsonObject config) {
+    config.getJsonArray("services").add(new JsonObject().put("prefix", "/stores")
+      .put("columns", new JsonArray()
+        .add(new JsonObject().put("name", "STORE").put("type", "string").put("key", true))
+        .add(new JsonObject().put("name", "CITY").put("type", "string"))));
+    return config;
   }
 
   static String products(int from, int to, String price) {

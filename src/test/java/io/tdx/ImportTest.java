@@ -7,16 +7,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Imports through /products and /sales (PROTOCOL.md section 2)")
-class ImportTest {
+class ImportTest extends ServerTest {
   static final String PRODUCTS = """
     SKU,DESCRIPTION,PRICE
     A1,"Apple, red",1.50
@@ -24,19 +20,6 @@ class ImportTest {
     C3,Cherry,3.00
     """;
 
-  @TempDir
-  Path dataDir;
-  TestServer tdx;
-
-  @BeforeEach
-  void start() {
-    tdx = TestServer.start(dataDir);
-  }
-
-  @AfterEach
-  void stop() {
-    tdx.close();
-  }
 
   @Nested
   @DisplayName("POST upserts by key")

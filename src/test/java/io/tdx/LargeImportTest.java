@@ -9,32 +9,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Large bodies stream from the socket into the workspace and back")
-class LargeImportTest {
+class LargeImportTest extends ServerTest {
   static final int PRODUCTS = 2_000;
   static final int SALES = 400_000;
 
-  @TempDir
-  Path dataDir;
-  TestServer tdx;
   final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() {
-    tdx = TestServer.start(dataDir);
-  }
-
-  @AfterEach
-  void stop() {
-    tdx.close();
-  }
 
   /** Generates CSV lines on demand: the test never holds the body either. */
   static final class Generated extends InputStream {

@@ -11,31 +11,18 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Past its queue bound the server answers 503 with Retry-After, and loses nothing it accepted")
-class OverloadTest {
-  @TempDir
-  Path dataDir;
-  TestServer tdx;
+class OverloadTest extends ServerTest {
 
-  @BeforeEach
-  void start() {
-    tdx = TestServer.start(dataDir, config -> {
-      config.getJsonObject("workspace").put("workers", 1);
-      config.getJsonObject("limits").put("maxQueuedJobs", 1);
-      return config;
-    });
-  }
-
-  @AfterEach
-  void stop() {
-    tdx.close();
+  @Override
+  JsonObject configure(JsonObject config) {
+    config.getJsonObject("workspace").put("workers", 1);
+    config.getJsonObject("limits").put("maxQueuedJobs", 1);
+    return config;
   }
 
   @Test

@@ -15,34 +15,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Bad requests get a problem document that names what is wrong")
-class RequestErrorsTest {
-  @TempDir
-  Path dataDir;
-  TestServer tdx;
+class RequestErrorsTest extends ServerTest {
 
-  @BeforeEach
-  void start() {
-    tdx = TestServer.start(dataDir, config -> {
-      config.getJsonObject("limits").put("maxBodyBytes", 4096).put("maxLineChars", 200).put("maxFields", 8)
-        .put("maxHeaderChars", 100);
-      JsonArray services = config.getJsonArray("services");
-      services.add(new JsonObject().put("prefix", "/stores").put("table", "stores").put("exportOnly", true)
-        .put("columns", new JsonArray().add(new JsonObject().put("name", "STORE").put("type", "string").put("key", true))));
-      return config;
-    });
-  }
-
-  @AfterEach
-  void stop() {
-    tdx.close();
+  @Override
+  JsonObject configure(JsonObject config) {
+    config.getJsonObject("limits").put("maxBodyBytes", 4096).put("maxLineChars", 200).put("maxFields", 8)
+      .put("maxHeaderChars", 100);
+    JsonArray services = config.getJsonArray("services");
+    services.add(new JsonObject().put("prefix", "/stores").put("table", "stores").put("exportOnly", true)
+      .put("columns", new JsonArray().add(new JsonObject().put("name", "STORE").put("type", "string").put("key", true))));
+    return config;
   }
 
   static JsonObject problem(HttpResponse<Buffer> response, int status, String type) {

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -19,37 +18,23 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Generated data of every type imports and exports back identical")
-class RoundTripTest {
+class RoundTripTest extends ServerTest {
   static final int ROWS = 3000;
   static final String[] TRICKY = {
     "plain", "comma, inside", "quote \" inside", "\"quoted\"", "new\nline", "crlf\r\nline", "semi;colon", "tab\there",
     "back\\slash", "apostrophe's", "ünïcödé", "日本語テキスト", "emoji 🚀✨", "  padded  ", "#hash", "x"
   };
 
-  @TempDir
-  Path dataDir;
-  TestServer tdx;
-
-  @BeforeEach
-  void start() {
-    tdx = TestServer.start(dataDir, config -> {
-      JsonArray services = config.getJsonArray("services");
-      services.add(service("/everything", ",", "\"", null));
-      services.add(service("/semicolons", ";", "'", "\\"));
-      return config;
-    });
-  }
-
-  @AfterEach
-  void stop() {
-    tdx.close();
+  @Override
+  JsonObject configure(JsonObject config) {
+    JsonArray services = config.getJsonArray("services");
+    services.add(service("/everything", ",", "\"", null));
+    services.add(service("/semicolons", ";", "'", "\\"));
+    return config;
   }
 
   static JsonObject service(String prefix, String delimiter, String quote, String escape) {
