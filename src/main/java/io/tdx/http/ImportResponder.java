@@ -1,7 +1,7 @@
 package io.tdx.http;
 
-import io.tdx.load.ImportOptions.ReturnErrors;
 import io.tdx.load.ImportOptions;
+import io.tdx.load.ImportOptions.ReturnErrors;
 import io.tdx.load.ImportResult;
 import io.tdx.problem.ProblemException;
 import io.vertx.core.Future;

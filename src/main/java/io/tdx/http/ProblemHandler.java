@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,9 @@ final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof BodyTooLargeException tooLarge) {
       return new ProblemException(413, "body-too-large", "Body too large", tooLarge.getMessage());
+    }
+    if (failure instanceof IOException unreadable) {
+      return ProblemException.badRequest("body-unreadable", "Body unreadable", unreadable.getMessage());
     }
     if (failure instanceof HttpException http) {
       return generic(http.getStatusCode(), http.getPayload());

@@ -18,8 +18,7 @@ public interface Check {
   static Check parse(String text, Column column) {
     String spec = text.strip();
     if (spec.startsWith("length ")) {
-      return Range.parse(spec.substring(7).strip(), "length", v -> new BigDecimal(v), ColumnType.INT, column)
-        .onLength();
+      return Range.parse(spec.substring(7).strip(), "length", BigDecimal::new).onLength();
     }
     if (spec.startsWith("pattern ")) {
       Pattern pattern = Pattern.compile(spec.substring(8).strip());
@@ -37,6 +36,6 @@ public interface Check {
       throw new IllegalArgumentException("check '" + text + "' does not apply to a " + column.type().jsonName()
         + " column (use 'length A..B' or 'pattern REGEX')");
     }
-    return Range.parse(spec, "", column::parse, column.type(), column);
+    return Range.parse(spec, "", column::parse);
   }
 }

@@ -21,7 +21,7 @@ final class Range implements Check {
     this.onLength = onLength;
   }
 
-  static Range parse(String spec, String what, Function<String, Object> parser, ColumnType type, Column column) {
+  static Range parse(String spec, String what, Function<String, Object> parser) {
     String prefix = what.isEmpty() ? "" : what + " ";
     for (String op : new String[] {">=", "<=", ">", "<"}) {
       if (spec.startsWith(op)) {

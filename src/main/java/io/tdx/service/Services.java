@@ -9,6 +9,7 @@ import java.util.Optional;
 /** The declared services, by prefix. Immutable once built. */
 public final class Services {
   private final Map<String, ServiceDefinition> byPrefix;
+  private final List<ServiceDefinition> ordered;
 
   public Services(List<ServiceDefinition> services) {
     Map<String, ServiceDefinition> map = new LinkedHashMap<>();
@@ -16,8 +17,6 @@ public final class Services {
     this.byPrefix = Map.copyOf(map);
     this.ordered = List.copyOf(services);
   }
-
-  private final List<ServiceDefinition> ordered;
 
   public Optional<ServiceDefinition> byPrefix(String prefix) {
     return Optional.ofNullable(byPrefix.get(prefix));

@@ -1,10 +1,12 @@
 package io.tdx.worker;
 
+import io.tdx.problem.ProblemException;
 import io.tdx.workspace.Workspace;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +35,13 @@ final class WorkspaceWorker extends VerticleBase {
     JobOutcome outcome;
     try {
       outcome = new JobOutcome(message.body().run(workspace), null);
+    } catch (ProblemException e) {
+      outcome = new JobOutcome(null, e);
+    } catch (IOException e) {
+      LOG.info("job stopped: {}", e.getMessage());
+      outcome = new JobOutcome(null, e);
     } catch (Throwable e) {
-      if (!(e instanceof io.tdx.problem.ProblemException)) {
-        LOG.warn("job failed", e);
-      }
+      LOG.warn("job failed", e);
       outcome = new JobOutcome(null, e);
     }
     message.reply(outcome, LocalCodec.options(Jobs.TIMEOUT_MILLIS));
