@@ -1,18 +1,22 @@
 package io.tdx;
 
 import io.tdx.config.TdxConfig;
+import io.tdx.service.Services;
 import io.tdx.http.HttpVerticle;
 import io.tdx.worker.Jobs;
 import io.tdx.workspace.Workspace;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,16 +67,20 @@ public final class Tdx {
 
   private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace) {
     String prefix = "tdx." + UUID.randomUUID();
+    List<String> servicesAddresses = IntStream.range(0, config.httpInstances())
+      .mapToObj(i -> prefix + ".services." + i).toList();
+    ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
       .compose(jobs -> {
-        List<HttpVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-            HttpVerticle verticle = new HttpVerticle(config, jobs, config.port());
+            HttpVerticle verticle = new HttpVerticle(config, jobs, config.port(), servicesAddresses.get(instances.size()),
+              reloader::reloadFromFile);
             instances.add(verticle);
             return verticle;
           }, new DeploymentOptions().setInstances(config.httpInstances()))
           .map(id -> {
-            TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), List.of(id), jobs, workspace);
+            TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, jobs, workspace, reloader);
             LOG.info("TDX server listening on {} ({} services, {} event loops, workspace {})", server.url(),
               config.services().all().size(), config.httpInstances(), config.workspace().url());
             return server;
@@ -80,8 +88,8 @@ public final class Tdx {
       });
   }
 
-  private record RunningServer(Vertx vertx, TdxConfig config, int port, List<String> http, Jobs jobs,
-                               Workspace workspace) implements TdxServer {
+  private record RunningServer(Vertx vertx, TdxConfig config, int port, String http, Jobs jobs,
+                               Workspace workspace, ServiceReloader reloader) implements TdxServer {
 
     @Override
     public String url() {
@@ -90,12 +98,18 @@ public final class Tdx {
     }
 
     @Override
+    public Future<Services> loadServices(JsonArray declarations) {
+      return reloader.load(declarations);
+    }
+
+    @Override
+    public Future<Services> reloadServices() {
+      return reloader.reloadFromFile();
+    }
+
+    @Override
     public Future<Void> stop() {
-      Future<Void> chain = Future.succeededFuture();
-      for (String id : http) {
-        chain = chain.compose(v -> vertx.undeploy(id));
-      }
-      return chain
+      return vertx.undeploy(http)
         .eventually(jobs::undeploy)
         .eventually(() -> vertx.executeBlocking(() -> {
           workspace.close();

@@ -108,6 +108,10 @@ public final class TestServer implements AutoCloseable {
     await(server.stop());
   }
 
+  public TdxServer server() {
+    return server;
+  }
+
   public Vertx vertx() {
     return vertx;
   }

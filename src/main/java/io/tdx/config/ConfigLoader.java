@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Reads the configuration file named by {@code TDX_CONF} (default {@code conf/tdx.json}) and
- * applies the environment overrides {@code TDX_HTTP_PORT} and {@code TDX_DATA_DIR}.
+ * applies the environment overrides {@code TDX_HTTP_PORT} and {@code TDX_DATA_DIR}. The file's
+ * path is kept as {@code configFile}, so services can be reloaded from it.
  */
 public final class ConfigLoader {
   public static final String DEFAULT_PATH = "conf/tdx.json";
@@ -27,7 +28,12 @@ public final class ConfigLoader {
     } catch (DecodeException e) {
       throw new ConfigException("configuration " + path.toAbsolutePath() + " is not valid JSON: " + e.getMessage());
     }
-    return applyEnvironment(json, env);
+    return applyEnvironment(json, env).put("configFile", path.toAbsolutePath().toString());
+  }
+
+  /** The services declared in a configuration file, for a reload. */
+  public static io.vertx.core.json.JsonArray services(Path path) {
+    return load(Map.of("TDX_CONF", path.toString())).getJsonArray("services");
   }
 
   public static JsonObject applyEnvironment(JsonObject json, Map<String, String> env) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param limits        bounds on every input ({@code limits})
  * @param shutdownGraceSeconds how long a stop waits for work in flight ({@code shutdownGraceSeconds})
  * @param services      the declared TDX services ({@code services})
+ * @param configFile    the file the configuration was read from, if any ({@code configFile}); services are reloaded from it
  */
 public record TdxConfig(
   String host,
@@ -26,7 +27,8 @@ public record TdxConfig(
   WorkspaceConfig workspace,
   Limits limits,
   int shutdownGraceSeconds,
-  Services services) {
+  Services services,
+  Path configFile) {
 
   public static TdxConfig from(JsonObject json) {
     try {
@@ -45,7 +47,8 @@ public record TdxConfig(
         WorkspaceConfig.from(json.getJsonObject("workspace"), dataDir),
         Limits.from(json.getJsonObject("limits")),
         json.getInteger("shutdownGraceSeconds", 30),
-        ServiceParser.parse(json.getJsonArray("services")));
+        ServiceParser.parse(json.getJsonArray("services")),
+        json.getString("configFile") == null ? null : Path.of(json.getString("configFile")));
     } catch (ClassCastException e) {
       throw new ConfigException("configuration: a field has the wrong JSON type: " + e.getMessage());
     }

@@ -3,40 +3,59 @@ package io.tdx.http;
 import io.tdx.config.TdxConfig;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
+import io.tdx.service.Services;
 import io.tdx.worker.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Serves HTTP on one event loop: a route per declared service, a catch-all {@code 404}, and one
- * failure handler that renders every error as a problem document. Deploy one instance per core.
+ * Serves HTTP on one event loop: the declared services, the service administration routes
+ * ({@code GET /tdx/services}, {@code POST /tdx/services/reload}), a catch-all {@code 404}, and
+ * one failure handler that renders every error as a problem document. Deploy one instance per
+ * core. The services it routes to are its own state, replaced when a new set is sent to its
+ * own services address (it replies once it serves them).
  */
 public final class HttpVerticle extends VerticleBase {
   private final TdxConfig config;
   private final Jobs jobs;
   private final int port;
+  private final String servicesAddress;
+  private final Supplier<Future<Services>> reload;
+  private Services services;
+  private Map<String, ServiceHandler> handlers;
+  private MessageConsumer<Services> consumer;
   private HttpServer server;
 
-  public HttpVerticle(TdxConfig config, Jobs jobs, int port) {
+  public HttpVerticle(TdxConfig config, Jobs jobs, int port, String servicesAddress, Supplier<Future<Services>> reload) {
     this.config = config;
     this.jobs = jobs;
     this.port = port;
+    this.servicesAddress = servicesAddress;
+    this.reload = reload;
   }
 
   @Override
   public Future<?> start() {
+    serve(config.services());
+    consumer = vertx.eventBus().consumer(servicesAddress, message -> {
+      serve(message.body());
+      message.reply(null);
+    });
     Router router = Router.router(vertx);
-    Path spool = config.dataDir().resolve("tmp");
-    for (ServiceDefinition service : config.services().all()) {
-      router.route(service.prefix()).handler(new ServiceHandler(service, jobs, config.limits(), spool));
-    }
-    router.route().handler(this::notFound);
+    router.get("/tdx/services").handler(this::listServices);
+    router.post("/tdx/services/reload").handler(this::reloadServices);
+    router.route().handler(this::service);
     router.route().failureHandler(new ProblemHandler());
     HttpServerOptions options = new HttpServerOptions()
       .setCompressionSupported(true)
@@ -45,7 +64,7 @@ public final class HttpVerticle extends VerticleBase {
       .setIdleTimeout(300)
       .setIdleTimeoutUnit(TimeUnit.SECONDS);
     server = vertx.createHttpServer(options).requestHandler(router);
-    return server.listen(port, config.host());
+    return consumer.completion().compose(v -> server.listen(port, config.host()));
   }
 
   /** The port this instance listens on. */
@@ -53,12 +72,34 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void notFound(RoutingContext ctx) {
-    ctx.fail(new ProblemException(404, "not-found", "Not found", "no service at " + ctx.request().path()));
+  private void serve(Services next) {
+    Path spool = config.dataDir().resolve("tmp");
+    services = next;
+    handlers = next.all().stream().collect(Collectors.toUnmodifiableMap(ServiceDefinition::prefix,
+      s -> new ServiceHandler(s, jobs, config.limits(), spool)));
+  }
+
+  private void service(RoutingContext ctx) {
+    ServiceHandler handler = handlers.get(ctx.request().path());
+    if (handler == null) {
+      ctx.fail(new ProblemException(404, "not-found", "Not found", "no service at " + ctx.request().path()));
+    } else {
+      handler.handle(ctx);
+    }
+  }
+
+  private void listServices(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("services", services.declarations()));
+  }
+
+  private void reloadServices(RoutingContext ctx) {
+    reload.get()
+      .onSuccess(loaded -> ctx.json(new JsonObject().put("services", loaded.declarations())))
+      .onFailure(ctx::fail);
   }
 
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.shutdownGraceSeconds(), TimeUnit.SECONDS);
+    return consumer.unregister().compose(v -> server.shutdown(config.shutdownGraceSeconds(), TimeUnit.SECONDS));
   }
 }

@@ -1,6 +1,7 @@
 package io.tdx.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tdx.config.ConfigException;
 import io.tdx.problem.ProblemException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -54,6 +55,10 @@ final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof BodyTooLargeException tooLarge) {
       return new ProblemException(413, "body-too-large", "Body too large", tooLarge.getMessage());
+    }
+    if (failure instanceof ConfigException rejected) {
+      return new ProblemException(409, "configuration-rejected", "Configuration rejected",
+        rejected.getMessage() + "; the services in use are unchanged");
     }
     if (failure instanceof IOException unreadable) {
       return ProblemException.badRequest("body-unreadable", "Body unreadable", unreadable.getMessage());

@@ -22,7 +22,7 @@ public final class ServiceParser {
     Set.of("prefix", "table", "delimiter", "quote", "escape", "columns", "exportOnly");
   private static final Set<String> COLUMN_FIELDS =
     Set.of("name", "type", "key", "optional", "precision", "scale", "format", "checks", "reference");
-  private static final Set<String> RESERVED_PREFIXES = Set.of("/txn", "/health");
+  private static final Set<String> RESERVED_PREFIXES = Set.of("/txn", "/tdx");
 
   private ServiceParser() {
   }
@@ -48,7 +48,7 @@ public final class ServiceParser {
       }
       services.add(service);
     }
-    Services result = new Services(services);
+    Services result = new Services(services, declarations);
     result.all().forEach(s -> checkReferences(s, result));
     return result;
   }
@@ -59,7 +59,7 @@ public final class ServiceParser {
       throw new ConfigException(where + ": field 'prefix' must be a path like /products (got " + json.getValue("prefix") + ")");
     }
     String name = "service '" + prefix + "'";
-    if (RESERVED_PREFIXES.contains(prefix)) {
+    if (RESERVED_PREFIXES.stream().anyMatch(r -> prefix.equals(r) || prefix.startsWith(r + "/"))) {
       throw new ConfigException(name + ": field 'prefix': " + prefix + " is reserved by the server");
     }
     unknownFields(json, SERVICE_FIELDS, name);

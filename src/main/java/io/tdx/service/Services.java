@@ -1,5 +1,6 @@
 package io.tdx.service;
 
+import io.vertx.core.json.JsonArray;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +11,19 @@ import java.util.Optional;
 public final class Services {
   private final Map<String, ServiceDefinition> byPrefix;
   private final List<ServiceDefinition> ordered;
+  private final JsonArray declarations;
 
-  public Services(List<ServiceDefinition> services) {
+  public Services(List<ServiceDefinition> services, JsonArray declarations) {
     Map<String, ServiceDefinition> map = new LinkedHashMap<>();
     services.forEach(s -> map.put(s.prefix(), s));
     this.byPrefix = Map.copyOf(map);
     this.ordered = List.copyOf(services);
+    this.declarations = declarations.copy();
+  }
+
+  /** The declarations these services were read from, as in the configuration. */
+  public JsonArray declarations() {
+    return declarations.copy();
   }
 
   public Optional<ServiceDefinition> byPrefix(String prefix) {

@@ -6,13 +6,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Passes jobs and their outcomes by reference between verticles of this process: jobs carry
- * streams and are never meant to leave the JVM.
+ * Passes objects by reference between verticles of this process (jobs and their outcomes,
+ * service sets): jobs carry streams and none of these is meant to leave the JVM.
  */
-final class LocalCodec implements MessageCodec<Object, Object> {
-  static final String NAME = "tdx-local";
+public final class LocalCodec implements MessageCodec<Object, Object> {
+  public static final String NAME = "tdx-local";
 
-  static void register(Vertx vertx) {
+  public static void register(Vertx vertx) {
     try {
       vertx.eventBus().registerCodec(new LocalCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -20,7 +20,7 @@ final class LocalCodec implements MessageCodec<Object, Object> {
     }
   }
 
-  static DeliveryOptions options(long timeoutMillis) {
+  public static DeliveryOptions options(long timeoutMillis) {
     return new DeliveryOptions().setCodecName(NAME).setLocalOnly(true).setSendTimeout(timeoutMillis);
   }
 

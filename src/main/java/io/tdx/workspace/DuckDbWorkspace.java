@@ -2,6 +2,7 @@ package io.tdx.workspace;
 
 import io.tdx.config.ConfigException;
 import io.tdx.config.TdxConfig;
+import io.tdx.service.Services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,10 +23,12 @@ final class DuckDbWorkspace implements Workspace {
   private final TdxConfig config;
   private final Semaphore writeGate = new Semaphore(1, true);
   private final AtomicInteger openSessions = new AtomicInteger();
+  private volatile Services services;
 
   private DuckDbWorkspace(DuckDBConnection root, TdxConfig config) {
     this.root = root;
     this.config = config;
+    this.services = config.services();
   }
 
   static DuckDbWorkspace open(TdxConfig config) {
@@ -59,10 +62,30 @@ final class DuckDbWorkspace implements Workspace {
   public WorkspaceSession session() {
     try {
       openSessions.incrementAndGet();
-      return new DuckDbSession(root.duplicate(), config.services(), config.limits(), writeGate, openSessions::decrementAndGet);
+      return new DuckDbSession(root.duplicate(), services, config.limits(), writeGate, openSessions::decrementAndGet);
     } catch (SQLException e) {
       openSessions.decrementAndGet();
       throw new IllegalStateException("cannot open a workspace session: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void load(Services services) {
+    writeGate.acquireUninterruptibly();
+    try (DuckDBConnection connection = root.duplicate()) {
+      connection.setAutoCommit(false);
+      try {
+        SchemaManager.apply(connection, services);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+      this.services = services;
+    } catch (SQLException e) {
+      throw new ConfigException("cannot apply the services to the workspace: " + e.getMessage());
+    } finally {
+      writeGate.release();
     }
   }
 

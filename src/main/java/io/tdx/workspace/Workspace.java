@@ -1,6 +1,7 @@
 package io.tdx.workspace;
 
 import io.tdx.config.TdxConfig;
+import io.tdx.service.Services;
 
 /**
  * The database that holds every service's table. All its methods block: call them from worker
@@ -14,6 +15,13 @@ public interface Workspace extends AutoCloseable {
   static Workspace open(TdxConfig config) {
     return DuckDbWorkspace.open(config);
   }
+
+  /**
+   * Makes the workspace serve these services from now on: creates their tables and adds new
+   * optional columns, between two writers. Sessions opened before keep the services they had.
+   * Throws {@link io.tdx.config.ConfigException} (and changes nothing) when a table does not match.
+   */
+  void load(Services services);
 
   /** A new session on its own connection; close it when the job is done. */
   WorkspaceSession session();
