@@ -76,6 +76,7 @@ final class DuckDbSession implements WorkspaceSession {
     try (Statement statement = connection.createStatement()) {
       for (String table : stagingTables) {
         statement.execute("DROP TABLE IF EXISTS temp.main." + table);
+        statement.execute("DROP TABLE IF EXISTS temp.main." + table + "_merged");
       }
     } catch (SQLException ignored) {
       // closing the connection drops its temporary tables anyway

@@ -49,38 +49,56 @@ final class Merger {
       return result(staged, 0, 0, 0, true);
     }
     String table = Sql.quote(service.table());
-    long accepted = count("SELECT count(*) FROM " + staged.table() + " WHERE " + ACCEPTED);
+    String matched = " t WHERE EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s." + ACCEPTED + " AND "
+      + Sql.keysMatch(service.keys(), "s", "t") + ")";
     if (mode == ImportMode.DELETE) {
-      long deleted = update("DELETE FROM " + table + " t WHERE EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s."
-        + ACCEPTED + " AND " + Sql.keysMatch(service.keys(), "s", "t") + ")");
-      return result(staged, 0, 0, deleted, false);
+      return result(staged, 0, 0, update("DELETE FROM " + table + matched), false);
     }
-    long deleted = 0;
+    long accepted = count("SELECT count(*) FROM " + staged.table() + " WHERE " + ACCEPTED);
     if (mode == ImportMode.REPLACE) {
       refuseRemovingReferencedKeys(staged);
-      deleted = update("DELETE FROM " + table + " t WHERE NOT EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s."
-        + ACCEPTED + " AND " + Sql.keysMatch(service.keys(), "s", "t") + ")");
+      long updated = count("SELECT count(*) FROM " + table + matched);
+      long deleted = update("DELETE FROM " + table) - updated;
+      insert(staged, "SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED);
+      return result(staged, accepted - updated, updated, deleted, false);
     }
-    long updated = count("SELECT count(*) FROM " + staged.table() + " s JOIN " + table + " t ON "
-      + Sql.keysMatch(service.keys(), "s", "t") + " WHERE s." + ACCEPTED);
-    upsert(staged, mode == ImportMode.REPLACE ? service.columns() : staged.mapping().staged());
-    return result(staged, accepted - updated, updated, deleted, false);
+    String source = keepAbsentValues(staged);
+    long updated = update("DELETE FROM " + table + matched);
+    insert(staged, "SELECT " + Sql.columnList(service.columns(), "") + " FROM " + source);
+    return result(staged, accepted - updated, updated, 0, false);
   }
 
-  /** Inserts or updates the accepted rows; columns the file lacks are NULL (replace) or kept (upsert). */
-  private void upsert(StagedImport staged, List<Column> target) throws SQLException {
+  /**
+   * The accepted rows with every column: the file's values, and for the optional columns the
+   * file lacks, the values the existing rows hold (an upsert keeps them). A DuckDB primary-key
+   * index must fit in memory and its updates keep their undo in memory, so rows are merged by
+   * deleting the matched ones and inserting their new versions, set-based and spillable.
+   */
+  private String keepAbsentValues(StagedImport staged) throws SQLException {
     ServiceDefinition service = staged.request().service();
     HeaderMapping mapping = staged.mapping();
-    String select = target.stream()
-      .map(c -> mapping.carries(c) ? Sql.quote(c.name()) : "CAST(NULL AS " + Sql.type(c) + ")")
+    if (service.columns().stream().allMatch(mapping::carries)) {
+      return "(SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED + ")";
+    }
+    String merged = staged.table() + "_merged";
+    String columns = service.columns().stream()
+      .map(c -> (mapping.carries(c) ? "s." : "t.") + Sql.quote(c.name()) + " AS " + Sql.quote(c.name()))
       .collect(Collectors.joining(", "));
-    List<Column> values = target.stream().filter(c -> !c.key()).toList();
-    String onConflict = values.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + values.stream()
-      .map(c -> Sql.quote(c.name()) + " = excluded." + Sql.quote(c.name()))
+    update("CREATE TEMP TABLE " + merged + " AS SELECT " + columns + " FROM " + staged.table() + " s LEFT JOIN "
+      + Sql.quote(service.table()) + " t ON " + Sql.keysMatch(service.keys(), "s", "t") + " WHERE s." + ACCEPTED);
+    return merged;
+  }
+
+  /** Every column of the service in declared order; NULL for the columns the file lacks. */
+  private static String selectAll(StagedImport staged) {
+    return staged.request().service().columns().stream()
+      .map(c -> staged.mapping().carries(c) ? Sql.quote(c.name()) : "CAST(NULL AS " + Sql.type(c) + ")")
       .collect(Collectors.joining(", "));
-    update("INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(target, "") + ") SELECT " + select
-      + " FROM " + staged.table() + " WHERE " + ACCEPTED + " ON CONFLICT (" + Sql.columnList(service.keys(), "") + ") "
-      + onConflict);
+  }
+
+  private void insert(StagedImport staged, String select) throws SQLException {
+    ServiceDefinition service = staged.request().service();
+    update("INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(service.columns(), "") + ") " + select);
   }
 
   private void checkReferences(StagedImport staged) throws SQLException {

@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * Makes the workspace's tables match the declarations at start: creates missing tables, adds
  * newly declared optional columns, and refuses (naming the service and column) any other
  * difference, which would need a migration the server cannot guess.
+ *
+ * <p>Key columns are {@code NOT NULL} and recorded in {@code tdx_keys}; they are not a DuckDB
+ * {@code PRIMARY KEY}: DuckDB builds primary-key (ART) indexes in memory, and a table of tens of
+ * millions of keys does not fit (a 30M-row sales table ran out of a 4 GB limit at commit). The
+ * server keeps keys unique itself: duplicate keys in a file are rejected, and every merge runs
+ * set-based against the table's current state, one writer at a time.
  */
 final class SchemaManager {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaManager.class);
@@ -29,7 +35,12 @@ final class SchemaManager {
   private SchemaManager() {
   }
 
+  static final String KEYS_TABLE = "tdx_keys";
+
   static void apply(Connection connection, Services services) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS " + KEYS_TABLE + " (table_name VARCHAR NOT NULL, key_columns VARCHAR NOT NULL)");
+    }
     for (ServiceDefinition service : services.all()) {
       Map<String, ExistingColumn> existing = columns(connection, service.table());
       if (existing.isEmpty()) {
@@ -64,8 +75,12 @@ final class SchemaManager {
       .map(c -> Sql.quote(c.name()) + " " + Sql.type(c) + (c.optional() ? "" : " NOT NULL"))
       .collect(Collectors.joining(", "));
     try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE " + Sql.quote(service.table()) + " (" + columns + ", PRIMARY KEY ("
-        + Sql.columnList(service.keys(), "") + "))");
+      statement.execute("CREATE TABLE " + Sql.quote(service.table()) + " (" + columns + ")");
+    }
+    try (PreparedStatement record = connection.prepareStatement("INSERT INTO " + KEYS_TABLE + " VALUES (lower(?), ?)")) {
+      record.setString(1, service.table());
+      record.setString(2, keyList(service.keys().stream().map(Column::name).toList()));
+      record.executeUpdate();
     }
     LOG.info("created table {} for service {}", service.table(), service.prefix());
   }
@@ -96,8 +111,12 @@ final class SchemaManager {
     }
     List<String> keys = primaryKey(connection, service.table());
     List<String> declared = service.keys().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    if (keys.isEmpty()) {
+      throw new ConfigException(where + ": the table exists but was not created by the TDX server (no record in "
+        + KEYS_TABLE + "); use another table name");
+    }
     if (!keys.equals(declared)) {
-      throw new ConfigException(where + ": key columns are declared as " + declared + " but the table's primary key is " + keys);
+      throw new ConfigException(where + ": key columns are declared as " + declared + " but the table's key is " + keys);
     }
     for (Column column : added) {
       try (Statement statement = connection.createStatement()) {
@@ -107,21 +126,17 @@ final class SchemaManager {
     }
   }
 
+  private static String keyList(List<String> names) {
+    return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.joining(","));
+  }
+
+  /** The key columns recorded for a table, lower case; empty when the table was not created by this server. */
   private static List<String> primaryKey(Connection connection, String table) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(
-      "SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'main' "
-        + "AND lower(table_name) = lower(?) AND constraint_type = 'PRIMARY KEY'")) {
+      "SELECT key_columns FROM " + KEYS_TABLE + " WHERE table_name = lower(?)")) {
       statement.setString(1, table);
       try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return List.of();
-        }
-        Object[] names = (Object[]) rows.getArray(1).getArray();
-        List<String> keys = new ArrayList<>();
-        for (Object name : names) {
-          keys.add(name.toString().toLowerCase(Locale.ROOT));
-        }
-        return keys;
+        return rows.next() ? List.of(rows.getString(1).split(",")) : List.of();
       }
     }
   }

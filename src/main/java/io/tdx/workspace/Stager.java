@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -111,13 +112,19 @@ final class Stager {
   /** Rejects every row whose key appears more than once: no row of an ambiguous key is chosen. */
   private void markDuplicateKeys(String table, List<Column> keys) throws SQLException {
     String keyList = Sql.columnList(keys, "");
-    String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
-    String sql = "UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = "
-      + Sql.literal("key (" + names + ") appears on lines ") + " || d.lines"
-      + " FROM (SELECT " + keyList + ", string_agg(CAST(__line AS VARCHAR), ', ' ORDER BY __line) AS lines FROM "
-      + table + " GROUP BY " + keyList + " HAVING count(*) > 1) d WHERE " + Sql.keysMatch(keys, table, "d");
+    String duplicated = "SELECT " + keyList + " FROM " + table + " GROUP BY " + keyList + " HAVING count(*) > 1";
     try (Statement statement = connection.createStatement()) {
-      statement.executeUpdate(sql);
+      try (ResultSet any = statement.executeQuery(duplicated + " LIMIT 1")) {
+        if (!any.next()) {
+          return;
+        }
+      }
+      String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
+      statement.executeUpdate("UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = "
+        + Sql.literal("key (" + names + ") appears on lines ") + " || d.lines"
+        + " FROM (SELECT " + Sql.columnList(keys, "s.") + ", string_agg(CAST(s.__line AS VARCHAR), ', ' ORDER BY s.__line) AS lines"
+        + " FROM " + table + " s JOIN (" + duplicated + ") k ON " + Sql.keysMatch(keys, "s", "k")
+        + " GROUP BY " + Sql.columnList(keys, "s.") + ") d WHERE " + Sql.keysMatch(keys, table, "d"));
     }
   }
 }
