@@ -67,6 +67,10 @@ def summary(runs, system, op):
     }
 
 
+def cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
 def fmt_int(v):
     return "–" if v is None else f"{v:,}"
 
@@ -127,7 +131,7 @@ def main():
     if heaps:
         notes.append(f"Java heap peak (GC log): {max(heaps)} MB")
     if pg_on:
-        notes.append(f"PostgreSQL {kv.get('pg_version', '')}; exports byte-identical: "
+        notes.append(f"PostgreSQL {kv.get('pg_version', '')} ({kv.get('pg_settings', '')}); exports byte-identical: "
                      f"{kv.get('exports_identical', '?')}")
     else:
         notes.append(f"PostgreSQL comparison skipped: {kv.get('pg_reason', '')}")
@@ -161,18 +165,28 @@ def main():
         out.append("")
         out.append("| figure | value |")
         out.append("|---|---:|")
-        status = "yes" if memory["import_ok"] else (
-            f"**NO** (HTTP {memory['import_http']}, TDX-Rows-Inserted {memory['import_inserted']}"
-            + (f": {gi['errors'][0][:200]}" if gi and gi["errors"] else "") + ")")
+        if memory["import_ok"]:
+            status = "yes"
+        else:
+            inserted = memory["import_inserted"]
+            status = (f"**NO**: HTTP {memory['import_http']}"
+                      + (f", TDX-Rows-Inserted {inserted}" if inserted not in (None, "") else "")
+                      + (f": {cell(kv['gb.import_error'])}" if kv.get("gb.import_error") else ""))
+        memory["import_error"] = kv.get("gb.import_error")
         out.append(f"| import succeeded (HTTP 200, TDX-Rows-Inserted = rows) | {status} |")
-        if gi:
+        if gi and gi["all_ok"]:
             out.append(f"| import time | {gi['median_s']:.1f} s |")
             out.append(f"| import rows/s | {fmt_int(gi['rows_per_s'])} ({gi['mb_per_s']} MB/s) |")
+        elif gi:
+            out.append(f"| import time | failed after {gi['median_s']:.1f} s |")
         if ge:
             out.append(f"| export time | {ge['median_s']:.1f} s{'' if ge['all_ok'] else ' **FAILED**'} |")
             out.append(f"| export rows/s | {fmt_int(ge['rows_per_s'])} ({ge['mb_per_s']} MB/s) |")
+        else:
+            out.append("| export | not run: the import failed |")
         for key, label in (("peak_rss_after_import_mb", "peak RSS after import (VmHWM)"),
                            ("peak_rss_after_export_mb", "peak RSS after export (VmHWM)"),
+                           ("rss_after_import_mb", "RSS right after the import (VmRSS)"),
                            ("heap_peak_mb", "Java heap peak (GC log, before a collection)"),
                            ("heap_used_at_end_mb", "Java heap used at the end (jcmd GC.heap_info)"),
                            ("db_mb", "data directory size")):
@@ -213,6 +227,7 @@ def main():
         "repetitions": reps,
         "quick": kv["quick"] == "1",
         "postgresql": {"compared": pg_on, "version": kv.get("pg_version") or None,
+                       "settings": kv.get("pg_settings") or None,
                        "skipped_because": kv.get("pg_reason") or None,
                        "exports_identical": {"true": True, "false": False}.get(kv.get("exports_identical"))},
         "results": results,

@@ -2,7 +2,9 @@ package io.tdx;
 
 import io.tdx.config.ConfigException;
 import io.tdx.config.ConfigLoader;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,24 +31,36 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    TdxServer server;
+    // workers run whole imports: a long one is work, not a blocked thread
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS));
+    // the hook is in place before the server is: a SIGTERM right after the ready line still stops it cleanly
+    Future<TdxServer> started = Tdx.start(vertx, config);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, started), "tdx-shutdown"));
     try {
-      server = Tdx.start(vertx, config).toCompletionStage().toCompletableFuture().get();
+      await(started);
     } catch (java.util.concurrent.ExecutionException e) {
       LOG.error("cannot start: {}", e.getCause().getMessage());
-      vertx.close();
       System.exit(1);
-      return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping: no new requests; waiting for requests in flight");
-      try {
-        server.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        LOG.info("stopped");
-      } catch (Exception e) {
-        LOG.warn("stopped uncleanly: {}", e.toString());
-      }
-    }, "tdx-shutdown"));
+  }
+
+  private static void stop(Vertx vertx, Future<TdxServer> started) {
+    LOG.info("stopping: no new requests; waiting for requests in flight");
+    try {
+      await(started.compose(TdxServer::stop));
+    } catch (Exception e) {
+      LOG.warn("the server did not stop cleanly: {}", e.toString());
+    }
+    try {
+      await(vertx.close());
+      LOG.info("stopped");
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+  }
+
+  /** Waits on a thread of the command line (never an event loop) for a step of the start or the shutdown. */
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,7 @@ class LargeImportTest extends ServerTest {
   static final int PRODUCTS = 2_000;
   static final int SALES = 400_000;
 
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /** Generates CSV lines on demand: the test never holds the body either. */
   static final class Generated extends InputStream {
@@ -78,5 +79,40 @@ class LargeImportTest extends ServerTest {
       }
     }
     assertEquals(SALES + 1, lines);
+  }
+
+  /** Sends a request head with Expect: 100-continue on a raw socket and returns the first status line. */
+  static String firstStatus(Socket socket, String head) throws IOException {
+    socket.setSoTimeout(20_000);
+    socket.getOutputStream().write(head.getBytes(StandardCharsets.UTF_8));
+    socket.getOutputStream().flush();
+    return new java.io.DataInputStream(socket.getInputStream()).readLine();
+  }
+
+  @Test
+  @DisplayName("a client that sends Expect: 100-continue is asked for its body and its import lands")
+  void expectContinue() throws Exception {
+    String body = "SKU,PRICE\nA1,1\n";
+    try (Socket socket = new Socket("127.0.0.1", tdx.port())) {
+      assertEquals("HTTP/1.1 100 Continue", firstStatus(socket, "POST /products HTTP/1.1\r\nHost: localhost\r\n"
+        + "Expect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n"));
+      socket.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      String line = in.readLine();
+      while (line.isEmpty()) {
+        line = in.readLine();
+      }
+      assertEquals("HTTP/1.1 200 OK", line);
+    }
+    assertEquals("SKU,DESCRIPTION,PRICE\nA1,,1.00\n", tdx.export("/products"));
+  }
+
+  @Test
+  @DisplayName("an import refused before its body is read is answered without asking for the body")
+  void expectContinueRefused() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", tdx.port())) {
+      assertEquals("HTTP/1.1 400 Bad Request", firstStatus(socket, "POST /products?bogus=1 HTTP/1.1\r\nHost: localhost\r\n"
+        + "Expect: 100-continue\r\nContent-Length: 1000\r\n\r\n"));
+    }
   }
 }

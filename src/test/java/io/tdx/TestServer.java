@@ -36,6 +36,8 @@ public final class TestServer implements AutoCloseable {
   private final Path dataDir;
   private final JsonObject config;
   private TdxServer server;
+  /** Class loading while verticles start is not a blocked request; only the serving server is checked. */
+  private volatile boolean serving;
   private WebClient client;
 
   private TestServer(Path dataDir, JsonObject config) {
@@ -52,14 +54,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * Records an event loop caught blocked inside the server's own code or JDBC. On this shared
+   * Records an event loop caught blocked inside the server's own code or JDBC while it serves. On this shared
    * 2-core machine an event loop can also be starved of CPU for a moment; that is reported,
    * not failed.
    */
   private void blocked(BlockedThreadEvent event) {
     StackTraceElement[] stack = event.thread().getStackTrace();
     String trace = Arrays.stream(stack).limit(30).map(f -> "\n  at " + f).collect(Collectors.joining());
-    boolean ours = Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("io.tdx.")
+    boolean ours = serving && Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("io.tdx.")
       || f.getClassName().startsWith("org.duckdb.") || f.getClassName().startsWith("java.sql.")
       || f.getClassName().startsWith("com.fasterxml.jackson.dataformat.csv."));
     if (ours) {
@@ -92,12 +94,14 @@ public final class TestServer implements AutoCloseable {
 
   private void startServer() {
     server = await(Tdx.start(vertx, config));
+    serving = true;
     client = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1").setDefaultPort(server.port()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
   }
 
   /** Stops the server and starts it again on the same data directory. */
   public void restart() {
+    serving = false;
     client.close();
     await(server.stop());
     startServer();

@@ -73,6 +73,10 @@ final class ServiceHandler implements Handler<RoutingContext> {
       return;
     }
     BodyInputStream body = new BodyInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      // only now, once the request is known to be acceptable, ask the client for its body
+      ctx.response().writeContinue();
+    }
     Path errorFile = spool.resolve("errors-" + UUID.randomUUID() + ".csv");
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
     jobs.run(new ImportJob(importRequest, body, errorFile))
