@@ -36,36 +36,55 @@ final class Merger {
   }
 
   ImportResult apply(StagedImport staged) throws SQLException, IOException {
-    ServiceDefinition service = staged.request().service();
-    ImportMode mode = staged.request().mode();
-    if (mode == ImportMode.DELETE) {
+    if (staged.request().mode() == ImportMode.DELETE) {
       markStillReferenced(staged);
     } else {
       checkReferences(staged);
     }
     reportRejected(staged);
-    ErrorSink errors = staged.errors();
-    if (staged.request().options().abortOnError() && errors.count() > 0) {
+    if (staged.request().options().abortOnError() && staged.errors().count() > 0) {
       return result(staged, 0, 0, 0, true);
     }
-    String table = Sql.quote(service.table());
-    String matched = " t WHERE EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s." + ACCEPTED + " AND "
-      + Sql.keysMatch(service.keys(), "s", "t") + ")";
-    if (mode == ImportMode.DELETE) {
-      return result(staged, 0, 0, update("DELETE FROM " + table + matched), false);
-    }
-    long accepted = count("SELECT count(*) FROM " + staged.table() + " WHERE " + ACCEPTED);
-    if (mode == ImportMode.REPLACE) {
-      refuseRemovingReferencedKeys(staged);
-      long updated = count("SELECT count(*) FROM " + table + matched);
-      long deleted = update("DELETE FROM " + table) - updated;
-      insert(staged, "SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED);
-      return result(staged, accepted - updated, updated, deleted, false);
-    }
+    return switch (staged.request().mode()) {
+      case DELETE -> delete(staged);
+      case REPLACE -> replace(staged);
+      case UPSERT -> upsert(staged);
+    };
+  }
+
+  private ImportResult delete(StagedImport staged) throws SQLException, IOException {
+    return result(staged, 0, 0, update("DELETE FROM " + table(staged) + matched(staged)), false);
+  }
+
+  private ImportResult replace(StagedImport staged) throws SQLException, IOException {
+    refuseRemovingReferencedKeys(staged);
+    long accepted = accepted(staged);
+    long updated = count("SELECT count(*) FROM " + table(staged) + matched(staged));
+    long deleted = update("DELETE FROM " + table(staged)) - updated;
+    insert(staged, "SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED);
+    return result(staged, accepted - updated, updated, deleted, false);
+  }
+
+  private ImportResult upsert(StagedImport staged) throws SQLException, IOException {
+    long accepted = accepted(staged);
     String source = keepAbsentValues(staged);
-    long updated = update("DELETE FROM " + table + matched);
-    insert(staged, "SELECT " + Sql.columnList(service.columns(), "") + " FROM " + source);
+    long updated = update("DELETE FROM " + table(staged) + matched(staged));
+    insert(staged, "SELECT " + Sql.columnList(staged.request().service().columns(), "") + " FROM " + source);
     return result(staged, accepted - updated, updated, 0, false);
+  }
+
+  private static String table(StagedImport staged) {
+    return Sql.quote(staged.request().service().table());
+  }
+
+  /** {@code t WHERE} the row's key is among the accepted staged rows. */
+  private static String matched(StagedImport staged) {
+    return " t WHERE EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s." + ACCEPTED + " AND "
+      + Sql.keysMatch(staged.request().service().keys(), "s", "t") + ")";
+  }
+
+  private long accepted(StagedImport staged) throws SQLException {
+    return count("SELECT count(*) FROM " + staged.table() + " WHERE " + ACCEPTED);
   }
 
   /**
