@@ -43,19 +43,21 @@ final class DuckDbWorkspace implements Workspace {
     properties.setProperty("memory_limit", config.workspace().memoryLimit());
     properties.setProperty("threads", Integer.toString(config.workspace().threads()));
     properties.setProperty("temp_directory", spill.toString());
+    DuckDBConnection root;
     try {
-      DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection(config.workspace().url(), properties);
-      try {
-        SchemaManager.apply(root, config.services());
-      } catch (SQLException | RuntimeException e) {
-        root.close();
-        throw e;
-      }
-      LOG.info("workspace {} open", config.workspace().url());
-      return new DuckDbWorkspace(root, config);
+      root = (DuckDBConnection) DriverManager.getConnection(config.workspace().url(), properties);
     } catch (SQLException e) {
       throw new ConfigException("cannot open workspace " + config.workspace().url() + ": " + e.getMessage());
     }
+    DuckDbWorkspace workspace = new DuckDbWorkspace(root, config);
+    try {
+      workspace.load(config.services());
+    } catch (RuntimeException e) {
+      workspace.close();
+      throw e;
+    }
+    LOG.info("workspace {} open", config.workspace().url());
+    return workspace;
   }
 
   @Override
