@@ -32,7 +32,7 @@ class MainTest {
       port = free.getLocalPort();
     }
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-cp", System.getProperty("java.class.path"), "io.tdx.Main", "serve").redirectErrorStream(true);
+      "-cp", System.getProperty("java.class.path"), "io.tdx.cli.Main", "serve").redirectErrorStream(true);
     builder.environment().put("TDX_CONF", Path.of("conf/tdx.json").toAbsolutePath().toString());
     builder.environment().put("TDX_DATA_DIR", dataDir.toString());
     builder.environment().put("TDX_HTTP_PORT", Integer.toString(port));

@@ -1,5 +1,7 @@
-package io.tdx;
+package io.tdx.cli;
 
+import io.tdx.Tdx;
+import io.tdx.TdxServer;
 import io.tdx.config.ConfigException;
 import io.tdx.config.ConfigLoader;
 import io.vertx.core.Future;
