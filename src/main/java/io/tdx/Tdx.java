@@ -3,6 +3,7 @@ package io.tdx;
 import io.tdx.config.TdxConfig;
 import io.tdx.service.Services;
 import io.tdx.http.HttpVerticle;
+import io.tdx.txn.TxnVerticle;
 import io.tdx.worker.Jobs;
 import io.tdx.workspace.Workspace;
 import io.vertx.core.DeploymentOptions;
@@ -62,6 +63,15 @@ public final class Tdx {
         Files.deleteIfExists(file);
       }
     }
+    // transactions live in memory so far: the parts spooled before a restart belong to none
+    Path parts = config.dataDir().resolve("txn");
+    if (Files.exists(parts)) {
+      try (Stream<Path> tree = Files.walk(parts)) {
+        for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
     return Workspace.open(config);
   }
 
@@ -70,17 +80,19 @@ public final class Tdx {
     List<String> servicesAddresses = IntStream.range(0, config.httpInstances())
       .mapToObj(i -> prefix + ".services." + i).toList();
     ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
+    List<String> owners = new CopyOnWriteArrayList<>();
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
+      .compose(jobs -> deployOwners(vertx, config, prefix, jobs, owners).map(jobs))
       .compose(jobs -> {
         List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-            HttpVerticle verticle = new HttpVerticle(config, jobs, config.port(), servicesAddresses.get(instances.size()),
-              reloader::reloadFromFile);
+            HttpVerticle verticle = new HttpVerticle(config, jobs, prefix, config.port(),
+              servicesAddresses.get(instances.size()), reloader::reloadFromFile);
             instances.add(verticle);
             return verticle;
           }, new DeploymentOptions().setInstances(config.httpInstances()))
           .map(id -> {
-            TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, jobs, workspace, reloader);
+            TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, owners, jobs, workspace, reloader);
             LOG.info("TDX server listening on {} ({} services, {} event loops, workspace {})", server.url(),
               config.services().all().size(), config.httpInstances(), config.workspace().url());
             return server;
@@ -88,7 +100,17 @@ public final class Tdx {
       });
   }
 
-  private record RunningServer(Vertx vertx, TdxConfig config, int port, String http, Jobs jobs,
+  /** One transaction owner per HTTP event loop; each owns the transactions it starts. */
+  private static Future<Void> deployOwners(Vertx vertx, TdxConfig config, String prefix, Jobs jobs, List<String> ids) {
+    Path spool = config.dataDir().resolve("txn");
+    List<Future<String>> owners = IntStream.range(0, config.httpInstances())
+      .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, i, config.httpInstances(), config.txn(), jobs, spool))
+        .onSuccess(ids::add))
+      .toList();
+    return Future.all(owners).mapEmpty();
+  }
+
+  private record RunningServer(Vertx vertx, TdxConfig config, int port, String http, List<String> owners, Jobs jobs,
                                Workspace workspace, ServiceReloader reloader) implements TdxServer {
 
     @Override
@@ -110,6 +132,7 @@ public final class Tdx {
     @Override
     public Future<Void> stop() {
       return vertx.undeploy(http)
+        .eventually(() -> Future.all(owners.stream().map(vertx::undeploy).toList()))
         .eventually(jobs::undeploy)
         .eventually(() -> vertx.executeBlocking(() -> {
           workspace.close();

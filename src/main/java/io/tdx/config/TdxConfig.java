@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * @param workspace     the database ({@code workspace})
  * @param limits        bounds on every input ({@code limits})
  * @param shutdownGraceSeconds how long a stop waits for work in flight ({@code shutdownGraceSeconds})
+ * @param txn           the transaction service ({@code txn})
  * @param services      the declared TDX services ({@code services})
  * @param configFile    the file the configuration was read from, if any ({@code configFile}); services are reloaded from it
  */
@@ -27,6 +28,7 @@ public record TdxConfig(
   WorkspaceConfig workspace,
   Limits limits,
   int shutdownGraceSeconds,
+  TxnConfig txn,
   Services services,
   Path configFile) {
 
@@ -47,6 +49,7 @@ public record TdxConfig(
         WorkspaceConfig.from(json.getJsonObject("workspace"), dataDir),
         Limits.from(json.getJsonObject("limits")),
         json.getInteger("shutdownGraceSeconds", 30),
+        TxnConfig.from(json.getJsonObject("txn")),
         ServiceParser.parse(json.getJsonArray("services")),
         json.getString("configFile") == null ? null : Path.of(json.getString("configFile")));
     } catch (ClassCastException e) {

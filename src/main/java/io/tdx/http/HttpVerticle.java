@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
 public final class HttpVerticle extends VerticleBase {
   private final TdxConfig config;
   private final Jobs jobs;
+  private final String busPrefix;
   private final int port;
+  private TxnClient txns;
   private final String servicesAddress;
   private final Supplier<Future<Services>> reload;
   private Services services;
@@ -37,9 +39,11 @@ public final class HttpVerticle extends VerticleBase {
   private MessageConsumer<Services> consumer;
   private HttpServer server;
 
-  public HttpVerticle(TdxConfig config, Jobs jobs, int port, String servicesAddress, Supplier<Future<Services>> reload) {
+  public HttpVerticle(TdxConfig config, Jobs jobs, String busPrefix, int port, String servicesAddress,
+                      Supplier<Future<Services>> reload) {
     this.config = config;
     this.jobs = jobs;
+    this.busPrefix = busPrefix;
     this.port = port;
     this.servicesAddress = servicesAddress;
     this.reload = reload;
@@ -47,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    txns = new TxnClient(vertx, busPrefix, config.httpInstances());
     serve(config.services());
     consumer = vertx.eventBus().consumer(servicesAddress, message -> {
       serve(message.body());
@@ -55,6 +60,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/tdx/services").handler(this::listServices);
     router.post("/tdx/services/reload").handler(this::reloadServices);
+    new TxnHandler(txns).route(router);
     router.route().handler(this::service);
     router.route().failureHandler(new ProblemHandler());
     HttpServerOptions options = new HttpServerOptions()
@@ -76,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
     Path spool = config.dataDir().resolve("tmp");
     services = next;
     handlers = next.all().stream().collect(Collectors.toUnmodifiableMap(ServiceDefinition::prefix,
-      s -> new ServiceHandler(s, jobs, config.limits(), spool)));
+      s -> new ServiceHandler(s, jobs, txns, config.limits(), spool)));
   }
 
   private void service(RoutingContext ctx) {

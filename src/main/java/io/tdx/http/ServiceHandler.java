@@ -6,14 +6,17 @@ import io.tdx.load.ImportOptions;
 import io.tdx.load.ImportRequest;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
+import io.tdx.txn.TxnRequest;
 import io.tdx.worker.ExportJob;
 import io.tdx.worker.ImportJob;
 import io.tdx.worker.Jobs;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import java.util.Set;
@@ -25,15 +28,19 @@ import java.util.UUID;
  * handler itself holds no rows.
  */
 final class ServiceHandler implements Handler<RoutingContext> {
-  private static final Set<String> IMPORT_PARAMETERS = Set.of("abort_on_error", "return_errors", "ignore_unknown_columns");
+  private static final Set<String> IMPORT_PARAMETERS =
+    Set.of("abort_on_error", "return_errors", "ignore_unknown_columns", "txn");
+  private static final Set<String> EXPORT_PARAMETERS = Set.of("txn");
   private final ServiceDefinition service;
   private final Jobs jobs;
+  private final TxnClient txns;
   private final Limits limits;
   private final Path spool;
 
-  ServiceHandler(ServiceDefinition service, Jobs jobs, Limits limits, Path spool) {
+  ServiceHandler(ServiceDefinition service, Jobs jobs, TxnClient txns, Limits limits, Path spool) {
     this.service = service;
     this.jobs = jobs;
+    this.txns = txns;
     this.limits = limits;
     this.spool = spool;
   }
@@ -49,7 +56,12 @@ final class ServiceHandler implements Handler<RoutingContext> {
   }
 
   private void exportCsv(RoutingContext ctx) {
-    rejectUnknownParameters(ctx.request(), Set.of());
+    rejectUnknownParameters(ctx.request(), EXPORT_PARAMETERS);
+    String txn = ctx.request().getParam("txn");
+    if (txn != null) {
+      addPart(ctx, txn, "GET", null);
+      return;
+    }
     HttpServerResponse response = ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
       .setChunked(true);
@@ -72,17 +84,54 @@ final class ServiceHandler implements Handler<RoutingContext> {
       ctx.fail(new BodyTooLargeException(limits.maxBodyBytes()));
       return;
     }
-    BodyInputStream body = new BodyInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
-    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-      // only now, once the request is known to be acceptable, ask the client for its body
-      ctx.response().writeContinue();
+    String txn = request.getParam("txn");
+    if (txn != null) {
+      addPart(ctx, txn, request.method().name(), options);
+      return;
     }
+    BodyInputStream body = new BodyInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
+    askForBody(ctx);
     Path errorFile = spool.resolve("errors-" + UUID.randomUUID() + ".csv");
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
     jobs.run(new ImportJob(importRequest, body, errorFile))
       .compose(result -> ImportResponder.respond(ctx, result, options))
       .onFailure(ctx::fail)
       .onComplete(done -> ctx.vertx().fileSystem().delete(errorFile.toString()));
+  }
+
+  /** Only once the request is known to be acceptable, a client that sent Expect: 100-continue is asked for its body. */
+  private static void askForBody(RoutingContext ctx) {
+    if ("100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT))) {
+      ctx.response().writeContinue();
+    }
+  }
+
+  /**
+   * A part of a transaction: the owner registers it, an import's body is spooled to the file it
+   * names, and the part is answered {@code 201} with its Location only once the body is on disk.
+   */
+  private void addPart(RoutingContext ctx, String txn, String method, ImportOptions options) {
+    HttpServerRequest request = ctx.request();
+    boolean export = method.equals("GET");
+    if (!export) {
+      request.pause(); // no chunk is lost across the hops before the pipe
+    }
+    txns.send(txn, new TxnRequest.AddPart(service, method, options)).compose(added -> {
+      String part = added.document().getString("id");
+      if (export) {
+        return Future.succeededFuture(added.document());
+      }
+      askForBody(ctx);
+      return ctx.vertx().fileSystem().open(added.file().toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+        .compose(request::pipeTo)
+        .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part,
+            spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
+          .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
+    }).onSuccess(part -> ctx.response().setStatusCode(201)
+        .putHeader(HttpHeaders.LOCATION, part.getString("location"))
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(part.encodePrettily() + "\n"))
+      .onFailure(ctx::fail);
   }
 
   private static long parseLength(String length) {

@@ -95,7 +95,12 @@ final class DuckDbSession implements WorkspaceSession {
 
     @Override
     public ImportResult apply(StagedImport staged) throws Exception {
-      ImportResult result = new Merger(connection, services).apply(staged);
+      return apply(staged, List.of());
+    }
+
+    @Override
+    public ImportResult apply(StagedImport staged, List<StagedImport> siblings) throws Exception {
+      ImportResult result = new Merger(connection, services).apply(staged, siblings);
       if (result.aborted()) {
         rollbackOnly = true;
       }

@@ -36,10 +36,19 @@ final class Merger {
   }
 
   ImportResult apply(StagedImport staged) throws SQLException, IOException {
+    return apply(staged, List.of());
+  }
+
+  /**
+   * Applies a staged import. A reference is satisfied by a key of the referenced table or by an
+   * accepted row of another import of the same transaction into the referenced service
+   * ({@code siblings}), whichever part comes first.
+   */
+  ImportResult apply(StagedImport staged, List<StagedImport> siblings) throws SQLException, IOException {
     if (staged.request().mode() == ImportMode.DELETE) {
       markStillReferenced(staged);
     } else {
-      checkReferences(staged);
+      checkReferences(staged, siblings);
     }
     reportRejected(staged);
     if (staged.request().options().abortOnError() && staged.errors().count() > 0) {
@@ -120,7 +129,7 @@ final class Merger {
     update("INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(service.columns(), "") + ") " + select);
   }
 
-  private void checkReferences(StagedImport staged) throws SQLException {
+  private void checkReferences(StagedImport staged, List<StagedImport> siblings) throws SQLException {
     for (Column column : staged.mapping().staged()) {
       if (column.reference() == null) {
         continue;
@@ -128,8 +137,14 @@ final class Merger {
       ServiceDefinition target = services.get(column.reference().service());
       String targetKey = Sql.quote(target.keys().get(0).name());
       String value = Sql.quote(column.name());
-      String missing = "s." + value + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + Sql.quote(target.table())
-        + " r WHERE r." + targetKey + " = s." + value + ")";
+      StringBuilder missing = new StringBuilder("s." + value + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+        + Sql.quote(target.table()) + " r WHERE r." + targetKey + " = s." + value + ")");
+      for (StagedImport sibling : siblings) {
+        if (sibling.request().service() == target && sibling.request().mode() != ImportMode.DELETE) {
+          missing.append(" AND NOT EXISTS (SELECT 1 FROM ").append(sibling.table()).append(" p WHERE p.").append(ACCEPTED)
+            .append(" AND p.").append(targetKey).append(" = s.").append(value).append(")");
+        }
+      }
       if (column.reference().accumulate()) {
         update("INSERT INTO " + Sql.quote(target.table()) + " (" + targetKey + ") SELECT DISTINCT s." + value + " FROM "
           + staged.table() + " s WHERE s." + ACCEPTED + " AND " + missing);

@@ -36,6 +36,12 @@ public interface WorkspaceSession extends AutoCloseable {
     /** Applies a staged import; an import aborted by {@code abort_on_error} marks the transaction for rollback. */
     ImportResult apply(StagedImport staged) throws Exception;
 
+    /**
+     * Applies one staged import of a transaction of several parts: its references may also be
+     * satisfied by the accepted rows of the other imports ({@code siblings}), in either order.
+     */
+    ImportResult apply(StagedImport staged, java.util.List<StagedImport> siblings) throws Exception;
+
     /** Exports a table as this transaction sees it. */
     ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
 

@@ -1,0 +1,30 @@
+package io.tdx.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The transaction service (configuration field {@code txn}).
+ *
+ * @param retentionSeconds   how long a finished transaction stays queryable (default 4 days, as LogicBlox)
+ * @param idleTimeoutSeconds an open transaction with no request for this long is aborted
+ * @param maxOpen            open transactions at once; past it {@code POST /txn/start} answers {@code 503}
+ * @param maxParts           parts in one transaction; past it a part answers {@code 503}
+ * @param sweepSeconds       how often idle and expired transactions are looked for
+ */
+public record TxnConfig(long retentionSeconds, long idleTimeoutSeconds, int maxOpen, int maxParts, long sweepSeconds) {
+
+  static TxnConfig from(JsonObject json) {
+    JsonObject j = json == null ? new JsonObject() : json;
+    TxnConfig config = new TxnConfig(
+      j.getLong("retentionSeconds", 4L * 24 * 3600),
+      j.getLong("idleTimeoutSeconds", 3600L),
+      j.getInteger("maxOpen", 20_000),
+      j.getInteger("maxParts", 1_000),
+      j.getLong("sweepSeconds", 10L));
+    if (config.retentionSeconds < 1 || config.idleTimeoutSeconds < 1 || config.maxOpen < 1 || config.maxParts < 1
+      || config.sweepSeconds < 1) {
+      throw new ConfigException("txn: every field must be at least 1");
+    }
+    return config;
+  }
+}

@@ -1,0 +1,79 @@
+package io.tdx.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The transaction document as text for terminals and as HTML for browsers. */
+final class TxnDocuments {
+  private TxnDocuments() {
+  }
+
+  static String text(JsonObject txn) {
+    StringBuilder out = new StringBuilder();
+    out.append("transaction ").append(txn.getString("id")).append(txn.getBoolean("async") ? " (async)" : " (sync)")
+      .append(": ").append(txn.getString("state")).append('\n')
+      .append("  created   ").append(txn.getString("created")).append('\n');
+    line(out, "committed", txn.getString("committed"));
+    line(out, "finished", txn.getString("finished"));
+    line(out, "cause", txn.getString("cause"));
+    for (Object value : txn.getJsonArray("parts", new JsonArray())) {
+      JsonObject part = (JsonObject) value;
+      out.append("  part ").append(part.getString("id")).append(' ').append(part.getString("method")).append(' ')
+        .append(part.getString("service")).append(": ").append(part.getString("state"));
+      JsonObject result = part.getJsonObject("result");
+      if (result != null) {
+        out.append(" ").append(summary(result));
+      }
+      if (part.getString("error") != null) {
+        out.append(" (").append(part.getString("error")).append(')');
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  static String html(JsonObject txn) {
+    boolean running = txn.getString("finished") == null && !"ABORTED".equals(txn.getString("state"));
+    StringBuilder rows = new StringBuilder();
+    for (Object value : txn.getJsonArray("parts", new JsonArray())) {
+      JsonObject part = (JsonObject) value;
+      JsonObject result = part.getJsonObject("result");
+      rows.append("<tr><td><a href=\"").append(escape(part.getString("location"))).append("\">").append(escape(part.getString("id")))
+        .append("</a></td><td>").append(escape(part.getString("method"))).append("</td><td>").append(escape(part.getString("service")))
+        .append("</td><td>").append(escape(part.getString("state"))).append("</td><td>")
+        .append(result == null ? "" : escape(summary(result))).append("</td><td>")
+        .append(escape(part.getString("error", ""))).append("</td></tr>\n");
+    }
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+      + (running ? "<meta http-equiv=\"refresh\" content=\"2\">" : "")
+      + "<title>Transaction " + escape(txn.getString("id")) + "</title>"
+      + "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}</style>"
+      + "</head><body><h1>Transaction " + escape(txn.getString("id")) + "</h1>"
+      + "<p>State: <strong>" + escape(txn.getString("state")) + "</strong>" + (txn.getBoolean("async") ? " (asynchronous)" : " (synchronous)")
+      + (running ? " &mdash; this page refreshes itself" : "") + "</p>"
+      + "<p>Created " + escape(txn.getString("created"))
+      + (txn.getString("committed") == null ? "" : ", committed " + escape(txn.getString("committed")))
+      + (txn.getString("finished") == null ? "" : ", finished " + escape(txn.getString("finished"))) + "</p>"
+      + (txn.getString("cause") == null ? "" : "<p>Cause: " + escape(txn.getString("cause")) + "</p>")
+      + "<table><tr><th>part</th><th>method</th><th>service</th><th>state</th><th>result</th><th>error</th></tr>\n"
+      + rows + "</table></body></html>\n";
+  }
+
+  private static String summary(JsonObject result) {
+    if (result.containsKey("read")) {
+      return result.getLong("read") + " read, " + result.getLong("inserted") + " inserted, " + result.getLong("updated")
+        + " updated, " + result.getLong("deleted") + " deleted, " + result.getLong("rejected") + " rejected";
+    }
+    return result.getLong("rows", 0L) + " rows exported";
+  }
+
+  private static void line(StringBuilder out, String label, String value) {
+    if (value != null) {
+      out.append("  ").append(String.format("%-9s", label)).append(' ').append(value).append('\n');
+    }
+  }
+
+  static String escape(String text) {
+    return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,212 @@
+package io.tdx.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tdx.problem.ProblemException;
+import io.tdx.txn.TxnRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The transaction service over HTTP (PROTOCOL.md section 3): start, commit, abort, poll, the
+ * transaction and part documents and the listing. It holds no transaction state: every request
+ * goes to the transaction's owner.
+ */
+final class TxnHandler {
+  private static final JsonMapper LENIENT = JsonMapper.builder()
+    .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES, JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_TRAILING_COMMA)
+    .build();
+  private final TxnClient txns;
+
+  TxnHandler(TxnClient txns) {
+    this.txns = txns;
+  }
+
+  void route(Router router) {
+    BodyHandler commitBody = BodyHandler.create(false).setBodyLimit(1 << 20);
+    router.post("/txn/start").handler(this::start);
+    router.post("/txn").handler(this::start);
+    router.get("/txn").handler(this::list);
+    router.post("/txn/:id/commit").handler(commitBody).handler(this::commit);
+    router.put("/txn/:id").handler(commitBody).handler(this::commit);
+    router.post("/txn/:id/abort").handler(this::abort);
+    router.delete("/txn/:id").handler(this::abort);
+    router.get("/txn/:id/poll").handler(this::poll);
+    router.get("/txn/:id/status").handler(this::poll);
+    router.get("/txn/:id").handler(this::document);
+    router.get("/txn/:id/:part").handler(this::part);
+  }
+
+  private void start(RoutingContext ctx) {
+    boolean async = flag(ctx, "async");
+    if (!async) {
+      throw ProblemException.badRequest("sync-not-supported", "Synchronous protocol not available",
+        "this server implements the asynchronous protocol only so far: POST /txn/start?async=true");
+    }
+    txns.begin(true).onSuccess(reply -> created(ctx, reply.document())).onFailure(ctx::fail);
+  }
+
+  private void created(RoutingContext ctx, JsonObject txn) {
+    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, txn.getString("location"))
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(txn.encodePrettily() + "\n");
+  }
+
+  private void commit(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    TxnRequest.Commit commit = new TxnRequest.Commit(partIds(ctx), count(ctx));
+    txns.send(id, commit).onSuccess(reply -> ctx.response().setStatusCode(202)
+        .putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.document().encodePrettily() + "\n"))
+      .onFailure(ctx::fail);
+  }
+
+  /** {@code {"parts": [...]}}, the Python client's {@code { part_id: ['p1'] }}, or a bare array. */
+  static List<String> partIds(RoutingContext ctx) {
+    String body = ctx.body() == null ? null : ctx.body().asString();
+    if (body == null || body.isBlank()) {
+      throw ProblemException.badRequest("bad-commit", "Bad commit body",
+        "the commit body must list the parts: {\"parts\": [\"p1\", \"p2\"]}");
+    }
+    JsonNode json;
+    try {
+      json = LENIENT.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw ProblemException.badRequest("bad-commit", "Bad commit body",
+        "the commit body is not JSON (" + e.getOriginalMessage() + "); expected {\"parts\": [\"p1\", \"p2\"]}");
+    }
+    JsonNode list = json.isArray() ? json : json.has("parts") ? json.get("parts") : json.get("part_id");
+    if (list == null || !list.isArray()) {
+      throw ProblemException.badRequest("bad-commit", "Bad commit body",
+        "the commit body must hold a list \"parts\" (or part_id): {\"parts\": [\"p1\", \"p2\"]}");
+    }
+    List<String> ids = new ArrayList<>();
+    for (JsonNode id : list) {
+      if (!id.isTextual()) {
+        throw ProblemException.badRequest("bad-commit", "Bad commit body", "part ids are strings, got " + id);
+      }
+      ids.add(id.asText());
+    }
+    return ids;
+  }
+
+  private static Integer count(RoutingContext ctx) {
+    String count = ctx.request().getParam("count");
+    try {
+      return count == null ? null : Integer.valueOf(count);
+    } catch (NumberFormatException e) {
+      throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "count=" + count + " is not a number");
+    }
+  }
+
+  private void abort(RoutingContext ctx) {
+    txns.send(ctx.pathParam("id"), new TxnRequest.Abort())
+      .onSuccess(reply -> json(ctx, reply.document()))
+      .onFailure(ctx::fail);
+  }
+
+  /** {@code 200} with Retry-After while open or running; {@code 303} to the document once finished. */
+  private void poll(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    long waitMillis = waitSeconds(ctx) * 1000;
+    txns.send(id, new TxnRequest.Poll(waitMillis)).onSuccess(reply -> {
+      JsonObject txn = reply.document();
+      String state = txn.getString("state");
+      HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      if (txn.getString("finished") != null) {
+        response.setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/txn/" + id);
+      } else {
+        response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+      }
+      response.end(new JsonObject().put("id", id).put("state", state).encode() + "\n");
+    }).onFailure(ctx::fail);
+  }
+
+  private static long waitSeconds(RoutingContext ctx) {
+    String wait = ctx.request().getParam("wait");
+    try {
+      long seconds = wait == null ? 0 : Long.parseLong(wait);
+      if (seconds < 0 || seconds > 300) {
+        throw new NumberFormatException();
+      }
+      return seconds;
+    } catch (NumberFormatException e) {
+      throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "wait=" + wait + " must be 0..300 seconds");
+    }
+  }
+
+  private void document(RoutingContext ctx) {
+    txns.send(ctx.pathParam("id"), new TxnRequest.Get()).onSuccess(reply -> {
+      JsonObject txn = reply.document();
+      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+      if (accept != null && accept.contains("text/html")) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(TxnDocuments.html(txn));
+      } else if (accept != null && accept.contains("text/plain") && !accept.contains("json")) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(TxnDocuments.text(txn));
+      } else {
+        json(ctx, txn);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void part(RoutingContext ctx) {
+    String part = ctx.pathParam("part");
+    txns.send(ctx.pathParam("id"), new TxnRequest.GetPart(part)).onSuccess(reply -> {
+      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+      if (accept == null || !accept.contains("text/csv")) {
+        json(ctx, reply.document());
+        return;
+      }
+      if (reply.file() == null) {
+        ctx.fail(new ProblemException(409, "no-result-yet", "No CSV result",
+          "part " + part + " is " + reply.document().getString("state") + ": its CSV (export or error file) exists once the transaction has run it")
+          .with("state", reply.document().getString("state")));
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(reply.file().toString())
+        .onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    String state = ctx.request().getParam("state");
+    txns.list(state).onSuccess(all -> {
+      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+      if (accept != null && accept.contains("text/html")) {
+        StringBuilder rows = new StringBuilder();
+        all.forEach(t -> {
+          JsonObject txn = (JsonObject) t;
+          rows.append("<li><a href=\"").append(TxnDocuments.escape(txn.getString("location"))).append("\">")
+            .append(TxnDocuments.escape(txn.getString("id"))).append("</a> ").append(TxnDocuments.escape(txn.getString("state")))
+            .append("</li>\n");
+        });
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+          .end("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Transactions</title></head><body><h1>Transactions</h1><ul>\n"
+            + rows + "</ul></body></html>\n");
+      } else if (accept != null && accept.contains("text/plain") && !accept.contains("json")) {
+        StringBuilder text = new StringBuilder();
+        all.forEach(t -> text.append(((JsonObject) t).getString("id")).append(' ').append(((JsonObject) t).getString("state")).append('\n'));
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(text.toString());
+      } else {
+        json(ctx, new JsonObject().put("transactions", all));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static void json(RoutingContext ctx, JsonObject document) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(document.encodePrettily() + "\n");
+  }
+
+  private static boolean flag(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    return value != null && (value.equalsIgnoreCase("true") || value.equals("1"));
+  }
+
+}

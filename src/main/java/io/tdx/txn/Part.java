@@ -1,0 +1,57 @@
+package io.tdx.txn;
+
+import io.tdx.load.ImportMode;
+import io.tdx.load.ImportOptions;
+import io.tdx.service.ServiceDefinition;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * One part of a transaction: an import (its body spooled to {@code body}) or an export, and what
+ * became of it. Owned and changed by its transaction's verticle only.
+ */
+final class Part {
+  final String id;
+  final ServiceDefinition service;
+  final String method;
+  final ImportOptions options;
+  final Path body;
+  final Path resultFile;
+  PartState state;
+  JsonObject result;
+  String error;
+
+  Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Path resultFile) {
+    this.id = id;
+    this.service = service;
+    this.method = method;
+    this.options = options;
+    this.body = body;
+    this.resultFile = resultFile;
+    this.state = isExport() ? PartState.READY : PartState.RECEIVING;
+  }
+
+  boolean isExport() {
+    return method.equals("GET");
+  }
+
+  ImportMode mode() {
+    return ImportMode.ofMethod(method);
+  }
+
+  JsonObject toJson(String txn) {
+    JsonObject json = new JsonObject()
+      .put("id", id)
+      .put("location", "/txn/" + txn + "/" + id)
+      .put("service", service.prefix())
+      .put("method", method)
+      .put("state", state.name());
+    if (result != null) {
+      json.put("result", result);
+    }
+    if (error != null) {
+      json.put("error", error);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,53 @@
+package io.tdx.txn;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A transaction and its parts, owned and changed by one {@link TxnVerticle} only. */
+final class Transaction {
+  final String id;
+  final boolean async;
+  final Instant created = Instant.now();
+  final Map<String, Part> parts = new LinkedHashMap<>();
+  TxnState state = TxnState.OPEN;
+  Instant lastActivity = created;
+  Instant committed;
+  Instant finished;
+  List<String> commitList;
+  String cause;
+  private int partCounter;
+
+  Transaction(String id, boolean async) {
+    this.id = id;
+    this.async = async;
+  }
+
+  String nextPartId() {
+    return "p" + (++partCounter);
+  }
+
+  JsonObject toJson() {
+    JsonArray partsJson = new JsonArray();
+    parts.values().forEach(p -> partsJson.add(p.toJson(id)));
+    JsonObject json = new JsonObject()
+      .put("id", id)
+      .put("location", "/txn/" + id)
+      .put("async", async)
+      .put("state", state.name())
+      .put("created", created.toString())
+      .put("committed", committed == null ? null : committed.toString())
+      .put("finished", finished == null ? null : finished.toString())
+      .put("parts", partsJson);
+    if (commitList != null) {
+      json.put("commit", new JsonArray(List.copyOf(commitList)));
+    }
+    if (cause != null) {
+      json.put("cause", cause);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,128 @@
+package io.tdx.txn;
+
+import io.tdx.load.ImportMode;
+import io.tdx.load.ImportOptions;
+import io.tdx.load.ImportRequest;
+import io.tdx.load.ImportResult;
+import io.tdx.problem.ProblemException;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.worker.Job;
+import io.tdx.workspace.ExportSummary;
+import io.tdx.workspace.StagedImport;
+import io.tdx.workspace.Workspace;
+import io.tdx.workspace.WorkspaceSession;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The commit of a transaction: stages every listed import from its spool file, then applies the
+ * parts in the listed order in one workspace transaction. Exports write their CSV to their
+ * result file and see the imports before them. Any failing part rolls everything back.
+ */
+record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
+
+  /** A part as the job needs it: immutable, handed over from the transaction's verticle. */
+  record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Path resultFile) {
+    boolean isExport() {
+      return method.equals("GET");
+    }
+  }
+
+  /** What became of a part. */
+  record PartOutcome(String id, PartState state, JsonObject result, String error) {
+  }
+
+  /** What became of the transaction: committed, or the failing part and its cause. */
+  record Outcome(boolean committed, String cause, List<PartOutcome> parts) {
+  }
+
+  @Override
+  public Outcome run(Workspace workspace) throws Exception {
+    try (WorkspaceSession session = workspace.session()) {
+      Map<String, StagedImport> staged = new LinkedHashMap<>();
+      for (Work part : parts) {
+        if (part.isExport()) {
+          continue;
+        }
+        try (InputStream body = Files.newInputStream(part.body())) {
+          ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
+          staged.put(part.id(), session.stage(request, body, part.resultFile()));
+        } catch (ProblemException e) {
+          return failed(part, e.getMessage(), staged);
+        }
+      }
+      Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
+      String cause = session.inTransaction(tx -> {
+        List<StagedImport> all = List.copyOf(staged.values());
+        for (Work part : parts) {
+          PartOutcome outcome = part.isExport() ? export(tx, part) : apply(tx, part, staged.get(part.id()), all);
+          outcomes.put(part.id(), outcome);
+          if (outcome.state() == PartState.FAILED) {
+            tx.setRollbackOnly();
+            return "part " + part.id() + " (" + part.method() + " " + part.service().prefix() + ") failed: " + outcome.error();
+          }
+        }
+        return null;
+      });
+      staged.values().forEach(s -> closeQuietly(s));
+      return cause == null
+        ? new Outcome(true, null, List.copyOf(outcomes.values()))
+        : new Outcome(false, cause, dependents(outcomes, cause));
+    }
+  }
+
+  private static PartOutcome apply(WorkspaceSession.WorkspaceTransaction tx, Work part, StagedImport staged,
+                                   List<StagedImport> all) throws Exception {
+    List<StagedImport> siblings = new ArrayList<>(all);
+    siblings.remove(staged);
+    ImportResult result = tx.apply(staged, siblings);
+    if (result.aborted()) {
+      return new PartOutcome(part.id(), PartState.FAILED, result.toJson(),
+        result.rejected() + " rows rejected and abort_on_error=true");
+    }
+    return new PartOutcome(part.id(), PartState.DONE, result.toJson(), null);
+  }
+
+  private static PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part) throws Exception {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part.resultFile()), 1 << 16)) {
+      ExportSummary summary = tx.export(part.service(), out);
+      return new PartOutcome(part.id(), PartState.DONE, new JsonObject().put("rows", summary.rows()), null);
+    }
+  }
+
+  private Outcome failed(Work failing, String error, Map<String, StagedImport> staged) {
+    staged.values().forEach(TransactionJob::closeQuietly);
+    String cause = "part " + failing.id() + " (" + failing.method() + " " + failing.service().prefix() + ") failed: " + error;
+    Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
+    outcomes.put(failing.id(), new PartOutcome(failing.id(), PartState.FAILED, null, error));
+    return new Outcome(false, cause, dependents(outcomes, cause));
+  }
+
+  /** The failing part keeps its error; every other part failed with it (nothing was applied). */
+  private List<PartOutcome> dependents(Map<String, PartOutcome> outcomes, String cause) {
+    List<PartOutcome> result = new ArrayList<>();
+    for (Work part : parts) {
+      PartOutcome own = outcomes.get(part.id());
+      result.add(own != null && own.state() == PartState.FAILED
+        ? own
+        : new PartOutcome(part.id(), PartState.FAILED, own == null ? null : own.result(), "not applied: " + cause));
+    }
+    return result;
+  }
+
+  private static void closeQuietly(StagedImport staged) {
+    try {
+      staged.errors().close();
+    } catch (Exception ignored) {
+      // the error file is complete or abandoned with the transaction
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.tdx.txn;
+
+import io.tdx.load.ImportOptions;
+import io.tdx.service.ServiceDefinition;
+import java.util.List;
+
+/**
+ * The messages a transaction's owner understands, sent by reference on the event bus to
+ * {@link TxnAddresses#of}; {@link Begin} goes to {@link TxnAddresses#start}. Each is answered
+ * with a {@link TxnReply}.
+ */
+public sealed interface TxnRequest {
+  /** Starts a transaction; replies with its document. */
+  record Begin(boolean async) implements TxnRequest { }
+
+  /** Adds a part; replies with the part's document and, for an import, where to spool its body. */
+  record AddPart(ServiceDefinition service, String method, ImportOptions options) implements TxnRequest { }
+
+  /** The part's body is spooled ({@code error} null) or could not be. */
+  record PartReceived(String part, String error) implements TxnRequest { }
+
+  /** Commits the listed parts in order; {@code count}, when not null, must match. */
+  record Commit(List<String> parts, Integer count) implements TxnRequest { }
+
+  record Abort() implements TxnRequest { }
+
+  /** The transaction's document. */
+  record Get() implements TxnRequest { }
+
+  /** A part's document and result file. */
+  record GetPart(String part) implements TxnRequest { }
+
+  /** Replies once the transaction is finished or {@code waitMillis} have passed. */
+  record Poll(long waitMillis) implements TxnRequest { }
+
+  /** The documents of the transactions this owner holds, optionally in one state. */
+  record ListAll(String state) implements TxnRequest { }
+}

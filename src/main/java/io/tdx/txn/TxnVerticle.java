@@ -1,0 +1,322 @@
+package io.tdx.txn;
+
+import io.tdx.config.TxnConfig;
+import io.tdx.problem.ProblemException;
+import io.tdx.worker.Jobs;
+import io.tdx.worker.LocalCodec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns transactions: each one it starts is reached at an address only this verticle consumes,
+ * so a part, a commit, a poll or an abort arriving on any event loop reaches the one owner, and
+ * its state needs no lock. At commit it hands the listed parts to the workspace workers as one
+ * {@link TransactionJob}. Idle open transactions are aborted and finished ones purged after the
+ * retention time, on a timer.
+ */
+public final class TxnVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TxnVerticle.class);
+  private final String prefix;
+  private final int index;
+  private final int owners;
+  private final TxnConfig config;
+  private final Jobs jobs;
+  private final Path spool;
+  private final Map<String, Transaction> transactions = new HashMap<>();
+  private final Map<String, MessageConsumer<TxnRequest>> consumers = new HashMap<>();
+  private final Map<String, List<Message<TxnRequest>>> pollers = new HashMap<>();
+  private int open;
+  private long sweeper;
+
+  public TxnVerticle(String prefix, int index, int owners, TxnConfig config, Jobs jobs, Path spool) {
+    this.prefix = prefix;
+    this.index = index;
+    this.owners = owners;
+    this.config = config;
+    this.jobs = jobs;
+    this.spool = spool;
+  }
+
+  @Override
+  public Future<?> start() {
+    MessageConsumer<TxnRequest> starts = vertx.eventBus().consumer(TxnAddresses.start(prefix), this::begin);
+    MessageConsumer<TxnRequest> listing = vertx.eventBus().consumer(TxnAddresses.owner(prefix, index), this::list);
+    consumers.put("", starts);
+    consumers.put("#list", listing);
+    sweeper = vertx.setPeriodic(config.sweepSeconds() * 1000, id -> sweep());
+    return Future.all(starts.completion(), listing.completion());
+  }
+
+  private void begin(Message<TxnRequest> message) {
+    if (open >= Math.max(1, config.maxOpen() / owners)) {
+      reply(message, TxnReply.refused(new ProblemException(503, "too-many-transactions", "Too many open transactions",
+        "the server holds " + config.maxOpen() + " open transactions (txn.maxOpen); commit or abort some, or retry later")
+        .with("retryAfter", 1)));
+      return;
+    }
+    Transaction txn = new Transaction(UUID.randomUUID().toString(), ((TxnRequest.Begin) message.body()).async());
+    transactions.put(txn.id, txn);
+    open++;
+    MessageConsumer<TxnRequest> consumer = vertx.eventBus().consumer(TxnAddresses.of(prefix, txn.id), m -> handle(txn, m));
+    consumers.put(txn.id, consumer);
+    consumer.completion()
+      .compose(v -> vertx.fileSystem().mkdirs(directory(txn).toString()))
+      .onSuccess(v -> reply(message, TxnReply.of(txn.toJson())))
+      .onFailure(e -> reply(message, TxnReply.refused(new ProblemException(500, "internal", "Internal server error",
+        "cannot create the transaction's spool directory: " + e.getMessage()))));
+  }
+
+  private void handle(Transaction txn, Message<TxnRequest> message) {
+    txn.lastActivity = Instant.now();
+    TxnReply reply;
+    try {
+      reply = dispatch(txn, message);
+    } catch (ProblemException e) {
+      reply = TxnReply.refused(e);
+    }
+    if (reply != null) {
+      reply(message, reply);
+    }
+  }
+
+  private TxnReply dispatch(Transaction txn, Message<TxnRequest> message) {
+    TxnRequest request = message.body();
+    if (request instanceof TxnRequest.AddPart add) {
+      return addPart(txn, add);
+    } else if (request instanceof TxnRequest.PartReceived received) {
+      return received(txn, received);
+    } else if (request instanceof TxnRequest.Commit commit) {
+      return commit(txn, commit);
+    } else if (request instanceof TxnRequest.Abort) {
+      return abort(txn);
+    } else if (request instanceof TxnRequest.GetPart get) {
+      return part(txn, get.part());
+    } else if (request instanceof TxnRequest.Poll poll) {
+      return poll(txn, poll, message);
+    }
+    return TxnReply.of(txn.toJson());
+  }
+
+  private TxnReply addPart(Transaction txn, TxnRequest.AddPart add) {
+    requireOpen(txn, "add a part to");
+    if (txn.parts.size() >= config.maxParts()) {
+      throw new ProblemException(503, "too-many-parts", "Too many parts",
+        "transaction " + txn.id + " already has " + config.maxParts() + " parts (txn.maxParts)").with("retryAfter", 1);
+    }
+    String id = txn.nextPartId();
+    Path body = add.method().equals("GET") ? null : directory(txn).resolve(id + ".csv");
+    Part part = new Part(id, add.service(), add.method(), add.options(), body, directory(txn).resolve(id + ".result.csv"));
+    txn.parts.put(id, part);
+    return new TxnReply(part.toJson(txn.id), body, null);
+  }
+
+  private TxnReply received(Transaction txn, TxnRequest.PartReceived received) {
+    Part part = existingPart(txn, received.part());
+    if (part.state == PartState.RECEIVING) {
+      part.state = received.error() == null ? PartState.READY : PartState.FAILED;
+      part.error = received.error();
+    }
+    if (txn.state == TxnState.COMMITTING && txn.commitList != null) {
+      runWhenReady(txn);
+    }
+    return TxnReply.of(part.toJson(txn.id));
+  }
+
+  private TxnReply commit(Transaction txn, TxnRequest.Commit commit) {
+    if (txn.commitList != null) {
+      if (txn.commitList.equals(commit.parts())) {
+        return TxnReply.of(txn.toJson());
+      }
+      throw new ProblemException(409, "commit-conflict", "Different commit",
+        "transaction " + txn.id + " was committed with parts " + txn.commitList + ", not " + commit.parts())
+        .with("state", txn.state.name());
+    }
+    requireOpen(txn, "commit");
+    if (commit.count() != null && commit.count() != commit.parts().size()) {
+      throw ProblemException.badRequest("count-mismatch", "Count does not match",
+        "count=" + commit.count() + " but the commit lists " + commit.parts().size() + " parts");
+    }
+    if (commit.parts().isEmpty()) {
+      throw ProblemException.badRequest("empty-commit", "Nothing to commit", "the commit lists no part");
+    }
+    for (String id : commit.parts()) {
+      if (!txn.parts.containsKey(id)) {
+        throw ProblemException.badRequest("unknown-part", "Unknown part",
+          "part " + id + " is not a part of transaction " + txn.id + "; the transaction stays open").with("part", id);
+      }
+    }
+    if (commit.parts().stream().distinct().count() != commit.parts().size()) {
+      throw ProblemException.badRequest("duplicate-part", "Part listed twice", "the commit lists a part twice: " + commit.parts());
+    }
+    txn.commitList = List.copyOf(commit.parts());
+    txn.state = TxnState.COMMITTING;
+    txn.committed = Instant.now();
+    for (Part part : txn.parts.values()) {
+      if (!txn.commitList.contains(part.id)) {
+        part.state = PartState.DISCARDED;
+        deleteQuietly(part.body);
+      }
+    }
+    runWhenReady(txn);
+    return TxnReply.of(txn.toJson());
+  }
+
+  /** Starts the workspace transaction once every listed part is received; a part that failed fails it. */
+  private void runWhenReady(Transaction txn) {
+    List<Part> listed = txn.commitList.stream().map(txn.parts::get).toList();
+    Part failed = listed.stream().filter(p -> p.state == PartState.FAILED).findFirst().orElse(null);
+    if (failed != null) {
+      finish(txn, TxnState.FAILED, "part " + failed.id + " could not be received: " + failed.error);
+      return;
+    }
+    if (listed.stream().anyMatch(p -> p.state == PartState.RECEIVING)) {
+      return;
+    }
+    txn.commitList = List.copyOf(txn.commitList);
+    List<TransactionJob.Work> work = listed.stream()
+      .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.resultFile)).toList();
+    txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
+    jobs.run(new TransactionJob(work)).onComplete(done -> {
+      if (done.failed()) {
+        LOG.warn("transaction {} failed", txn.id, done.cause());
+        listed.forEach(p -> {
+          p.state = PartState.FAILED;
+          p.error = "not applied: " + done.cause().getMessage();
+        });
+        finish(txn, TxnState.FAILED, "the workspace transaction failed: " + done.cause().getMessage());
+        return;
+      }
+      TransactionJob.Outcome outcome = done.result();
+      for (TransactionJob.PartOutcome result : outcome.parts()) {
+        Part part = txn.parts.get(result.id());
+        part.state = result.state();
+        part.result = result.result();
+        part.error = result.error();
+      }
+      finish(txn, outcome.committed() ? TxnState.COMMITTED : TxnState.FAILED, outcome.cause());
+    });
+  }
+
+  private void finish(Transaction txn, TxnState state, String cause) {
+    if (txn.state.finished()) {
+      return;
+    }
+    txn.state = state;
+    txn.cause = cause;
+    txn.finished = Instant.now();
+    open--;
+    List<Message<TxnRequest>> waiting = pollers.remove(txn.id);
+    if (waiting != null) {
+      waiting.forEach(m -> reply(m, TxnReply.of(txn.toJson())));
+    }
+  }
+
+  private TxnReply abort(Transaction txn) {
+    if (txn.state == TxnState.ABORTED) {
+      return TxnReply.of(txn.toJson());
+    }
+    requireOpen(txn, "abort");
+    abort(txn, "aborted by the client");
+    return TxnReply.of(txn.toJson());
+  }
+
+  private void abort(Transaction txn, String cause) {
+    txn.parts.values().forEach(p -> {
+      p.state = PartState.DISCARDED;
+      deleteQuietly(p.body);
+    });
+    finish(txn, TxnState.ABORTED, cause);
+  }
+
+  private TxnReply part(Transaction txn, String id) {
+    Part part = existingPart(txn, id);
+    boolean hasFile = part.state == PartState.DONE || (part.state == PartState.FAILED && !part.isExport());
+    return new TxnReply(part.toJson(txn.id), hasFile ? part.resultFile : null, null);
+  }
+
+  private TxnReply poll(Transaction txn, TxnRequest.Poll poll, Message<TxnRequest> message) {
+    if (txn.state.finished() || poll.waitMillis() <= 0) {
+      return TxnReply.of(txn.toJson());
+    }
+    pollers.computeIfAbsent(txn.id, k -> new ArrayList<>()).add(message);
+    vertx.setTimer(poll.waitMillis(), t -> {
+      List<Message<TxnRequest>> waiting = pollers.get(txn.id);
+      if (waiting != null && waiting.remove(message)) {
+        reply(message, TxnReply.of(txn.toJson()));
+      }
+    });
+    return null;
+  }
+
+  private void list(Message<TxnRequest> message) {
+    String state = ((TxnRequest.ListAll) message.body()).state();
+    JsonArray documents = new JsonArray();
+    transactions.values().stream()
+      .filter(t -> state == null || t.state.name().equalsIgnoreCase(state))
+      .sorted((a, b) -> a.created.compareTo(b.created))
+      .forEach(t -> documents.add(t.toJson()));
+    reply(message, TxnReply.of(new JsonObject().put("transactions", documents)));
+  }
+
+  /** Aborts idle open transactions and purges finished ones past their retention. */
+  private void sweep() {
+    Instant now = Instant.now();
+    for (Transaction txn : List.copyOf(transactions.values())) {
+      if (txn.state == TxnState.OPEN && txn.lastActivity.plusSeconds(config.idleTimeoutSeconds()).isBefore(now)) {
+        abort(txn, "aborted by the server: idle for more than " + config.idleTimeoutSeconds() + " s (txn.idleTimeoutSeconds)");
+      } else if (txn.state.finished() && txn.finished.plusSeconds(config.retentionSeconds()).isBefore(now)) {
+        transactions.remove(txn.id);
+        consumers.remove(txn.id).unregister();
+        vertx.fileSystem().deleteRecursive(directory(txn).toString());
+      }
+    }
+  }
+
+  private void requireOpen(Transaction txn, String action) {
+    if (txn.state != TxnState.OPEN) {
+      throw new ProblemException(409, "transaction-not-open", "Transaction not open",
+        "cannot " + action + " transaction " + txn.id + ": it is " + txn.state).with("state", txn.state.name());
+    }
+  }
+
+  private static Part existingPart(Transaction txn, String id) {
+    Part part = txn.parts.get(id);
+    if (part == null) {
+      throw new ProblemException(404, "unknown-part", "Unknown part", "transaction " + txn.id + " has no part " + id);
+    }
+    return part;
+  }
+
+  private Path directory(Transaction txn) {
+    return spool.resolve(txn.id);
+  }
+
+  private void deleteQuietly(Path file) {
+    if (file != null) {
+      vertx.fileSystem().delete(file.toString());
+    }
+  }
+
+  private static void reply(Message<TxnRequest> message, TxnReply reply) {
+    message.reply(reply, LocalCodec.options(30_000));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
+    return Future.all(consumers.values().stream().map(MessageConsumer::unregister).toList());
+  }
+}
