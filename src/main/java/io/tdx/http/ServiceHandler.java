@@ -127,10 +127,31 @@ final class ServiceHandler implements Handler<RoutingContext> {
         .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part,
             spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
           .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
-    }).onSuccess(part -> ctx.response().setStatusCode(201)
-        .putHeader(HttpHeaders.LOCATION, part.getString("location"))
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(part.encodePrettily() + "\n"))
+    }).onSuccess(part -> {
+      if (part.getBoolean("async", true)) {
+        ctx.response().setStatusCode(201)
+          .putHeader(HttpHeaders.LOCATION, part.getString("location"))
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(part.encodePrettily() + "\n");
+      } else {
+        holdUntilFinished(ctx, txn, part.getString("id"));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * Synchronous protocol: the part's connection is held until the transaction finishes, then
+   * answered with the part's own result. A client that drops it aborts the transaction.
+   */
+  private void holdUntilFinished(RoutingContext ctx, String txn, String part) {
+    ctx.response().closeHandler(v -> {
+      if (!ctx.response().ended()) {
+        txns.send(txn, new TxnRequest.Abort("the client of part " + part + " closed its connection before the commit"));
+      }
+    });
+    txns.send(txn, new TxnRequest.Poll(TxnClient.HOLD_MILLIS))
+      .compose(finished -> txns.send(txn, new TxnRequest.GetPart(part))
+        .onSuccess(reply -> PartResponder.respond(ctx, finished.document(), reply)))
       .onFailure(ctx::fail);
   }
 

@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
 /** The HTTP side's way to the transaction owners: requests by reference, refusals as problems. */
 final class TxnClient {
   private static final long TIMEOUT_MILLIS = 30_000;
+  /** How long a held synchronous request may wait for its transaction. */
+  static final long HOLD_MILLIS = 24L * 3600 * 1000;
   private final Vertx vertx;
   private final String prefix;
   private final int owners;

@@ -46,12 +46,7 @@ final class TxnHandler {
   }
 
   private void start(RoutingContext ctx) {
-    boolean async = flag(ctx, "async");
-    if (!async) {
-      throw ProblemException.badRequest("sync-not-supported", "Synchronous protocol not available",
-        "this server implements the asynchronous protocol only so far: POST /txn/start?async=true");
-    }
-    txns.begin(true).onSuccess(reply -> created(ctx, reply.document())).onFailure(ctx::fail);
+    txns.begin(flag(ctx, "async")).onSuccess(reply -> created(ctx, reply.document())).onFailure(ctx::fail);
   }
 
   private void created(RoutingContext ctx, JsonObject txn) {
@@ -59,13 +54,34 @@ final class TxnHandler {
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(txn.encodePrettily() + "\n");
   }
 
+  /**
+   * Asynchronous: {@code 202} at once. Synchronous ({@code commit?count=N}, the list optional):
+   * held until the transaction finishes, then {@code 200} with the document, or a problem with it.
+   */
   private void commit(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    TxnRequest.Commit commit = new TxnRequest.Commit(partIds(ctx), count(ctx));
-    txns.send(id, commit).onSuccess(reply -> ctx.response().setStatusCode(202)
-        .putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status")
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.document().encodePrettily() + "\n"))
-      .onFailure(ctx::fail);
+    boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
+    Integer count = count(ctx);
+    TxnRequest.Commit commit = new TxnRequest.Commit(hasBody || count == null ? partIds(ctx) : null, count);
+    txns.send(id, commit).onSuccess(reply -> {
+      if (reply.document().getBoolean("async")) {
+        ctx.response().setStatusCode(202)
+          .putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status")
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.document().encodePrettily() + "\n");
+      } else {
+        txns.send(id, new TxnRequest.Poll(TxnClient.HOLD_MILLIS)).onSuccess(done -> outcome(ctx, done.document())).onFailure(ctx::fail);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static void outcome(RoutingContext ctx, JsonObject txn) {
+    if ("COMMITTED".equals(txn.getString("state"))) {
+      json(ctx, txn);
+    } else {
+      ctx.fail(new ProblemException(409, "transaction-" + txn.getString("state").toLowerCase(java.util.Locale.ROOT),
+        "Transaction " + txn.getString("state").toLowerCase(java.util.Locale.ROOT), txn.getString("cause"))
+        .with("transaction", txn));
+    }
   }
 
   /** {@code {"parts": [...]}}, the Python client's {@code { part_id: ['p1'] }}, or a bare array. */
@@ -107,7 +123,7 @@ final class TxnHandler {
   }
 
   private void abort(RoutingContext ctx) {
-    txns.send(ctx.pathParam("id"), new TxnRequest.Abort())
+    txns.send(ctx.pathParam("id"), new TxnRequest.Abort(null))
       .onSuccess(reply -> json(ctx, reply.document()))
       .onFailure(ctx::fail);
   }

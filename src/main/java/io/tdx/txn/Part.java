@@ -20,6 +20,7 @@ final class Part {
   PartState state;
   JsonObject result;
   String error;
+  int status;
 
   Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Path resultFile) {
     this.id = id;
@@ -51,6 +52,9 @@ final class Part {
     }
     if (error != null) {
       json.put("error", error);
+    }
+    if (status != 0) {
+      json.put("status", status);
     }
     return json;
   }

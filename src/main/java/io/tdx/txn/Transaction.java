@@ -18,6 +18,9 @@ final class Transaction {
   Instant committed;
   Instant finished;
   List<String> commitList;
+  /** Synchronous protocol: the commit asked for this many parts and waits for them. */
+  Integer expected;
+  boolean running;
   String cause;
   private int partCounter;
 

@@ -36,8 +36,11 @@ record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
     }
   }
 
-  /** What became of a part. */
-  record PartOutcome(String id, PartState state, JsonObject result, String error) {
+  /**
+   * What became of a part; {@code status} is the HTTP status a request of its own would have had
+   * (200, 422 for abort_on_error, the 4xx of a bad header, 424 for a part that failed with another).
+   */
+  record PartOutcome(String id, PartState state, int status, JsonObject result, String error) {
   }
 
   /** What became of the transaction: committed, or the failing part and its cause. */
@@ -56,7 +59,7 @@ record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
           ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
           staged.put(part.id(), session.stage(request, body, part.resultFile()));
         } catch (ProblemException e) {
-          return failed(part, e.getMessage(), staged);
+          return failed(part, e.status(), e.getMessage(), staged);
         }
       }
       Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
@@ -85,24 +88,24 @@ record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
     siblings.remove(staged);
     ImportResult result = tx.apply(staged, siblings);
     if (result.aborted()) {
-      return new PartOutcome(part.id(), PartState.FAILED, result.toJson(),
+      return new PartOutcome(part.id(), PartState.FAILED, 422, result.toJson(),
         result.rejected() + " rows rejected and abort_on_error=true");
     }
-    return new PartOutcome(part.id(), PartState.DONE, result.toJson(), null);
+    return new PartOutcome(part.id(), PartState.DONE, 200, result.toJson(), null);
   }
 
   private static PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part) throws Exception {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part.resultFile()), 1 << 16)) {
       ExportSummary summary = tx.export(part.service(), out);
-      return new PartOutcome(part.id(), PartState.DONE, new JsonObject().put("rows", summary.rows()), null);
+      return new PartOutcome(part.id(), PartState.DONE, 200, new JsonObject().put("rows", summary.rows()), null);
     }
   }
 
-  private Outcome failed(Work failing, String error, Map<String, StagedImport> staged) {
+  private Outcome failed(Work failing, int status, String error, Map<String, StagedImport> staged) {
     staged.values().forEach(TransactionJob::closeQuietly);
     String cause = "part " + failing.id() + " (" + failing.method() + " " + failing.service().prefix() + ") failed: " + error;
     Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
-    outcomes.put(failing.id(), new PartOutcome(failing.id(), PartState.FAILED, null, error));
+    outcomes.put(failing.id(), new PartOutcome(failing.id(), PartState.FAILED, status, null, error));
     return new Outcome(false, cause, dependents(outcomes, cause));
   }
 
@@ -113,7 +116,7 @@ record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
       PartOutcome own = outcomes.get(part.id());
       result.add(own != null && own.state() == PartState.FAILED
         ? own
-        : new PartOutcome(part.id(), PartState.FAILED, own == null ? null : own.result(), "not applied: " + cause));
+        : new PartOutcome(part.id(), PartState.FAILED, 424, own == null ? null : own.result(), "not applied: " + cause));
     }
     return result;
   }

@@ -19,10 +19,14 @@ public sealed interface TxnRequest {
   /** The part's body is spooled ({@code error} null) or could not be. */
   record PartReceived(String part, String error) implements TxnRequest { }
 
-  /** Commits the listed parts in order; {@code count}, when not null, must match. */
+  /**
+   * Commits the listed parts in order; {@code count}, when not null, must match. Without a list
+   * (synchronous protocol) it commits the first {@code count} parts once they have arrived.
+   */
   record Commit(List<String> parts, Integer count) implements TxnRequest { }
 
-  record Abort() implements TxnRequest { }
+  /** Aborts an open transaction; {@code reason} null when the client asks, else why the server does. */
+  record Abort(String reason) implements TxnRequest { }
 
   /** The transaction's document. */
   record Get() implements TxnRequest { }

@@ -100,8 +100,8 @@ public final class TxnVerticle extends VerticleBase {
       return received(txn, received);
     } else if (request instanceof TxnRequest.Commit commit) {
       return commit(txn, commit);
-    } else if (request instanceof TxnRequest.Abort) {
-      return abort(txn);
+    } else if (request instanceof TxnRequest.Abort abort) {
+      return abort(txn, abort);
     } else if (request instanceof TxnRequest.GetPart get) {
       return part(txn, get.part());
     } else if (request instanceof TxnRequest.Poll poll) {
@@ -120,7 +120,7 @@ public final class TxnVerticle extends VerticleBase {
     Path body = add.method().equals("GET") ? null : directory(txn).resolve(id + ".csv");
     Part part = new Part(id, add.service(), add.method(), add.options(), body, directory(txn).resolve(id + ".result.csv"));
     txn.parts.put(id, part);
-    return new TxnReply(part.toJson(txn.id), body, null);
+    return new TxnReply(part.toJson(txn.id).put("async", txn.async), body, null);
   }
 
   private TxnReply received(Transaction txn, TxnRequest.PartReceived received) {
@@ -131,8 +131,10 @@ public final class TxnVerticle extends VerticleBase {
     }
     if (txn.state == TxnState.COMMITTING && txn.commitList != null) {
       runWhenReady(txn);
+    } else if (txn.expected != null) {
+      commitWhenAllArrived(txn);
     }
-    return TxnReply.of(part.toJson(txn.id));
+    return TxnReply.of(part.toJson(txn.id).put("async", txn.async));
   }
 
   private TxnReply commit(Transaction txn, TxnRequest.Commit commit) {
@@ -145,6 +147,13 @@ public final class TxnVerticle extends VerticleBase {
         .with("state", txn.state.name());
     }
     requireOpen(txn, "commit");
+    if (commit.parts() == null && !txn.async) {
+      return commitCount(txn, commit.count());
+    }
+    if (commit.parts() == null) {
+      throw ProblemException.badRequest("bad-commit", "Bad commit body",
+        "an asynchronous commit lists its parts: {\"parts\": [\"p1\", \"p2\"]}");
+    }
     if (commit.count() != null && commit.count() != commit.parts().size()) {
       throw ProblemException.badRequest("count-mismatch", "Count does not match",
         "count=" + commit.count() + " but the commit lists " + commit.parts().size() + " parts");
@@ -161,9 +170,43 @@ public final class TxnVerticle extends VerticleBase {
     if (commit.parts().stream().distinct().count() != commit.parts().size()) {
       throw ProblemException.badRequest("duplicate-part", "Part listed twice", "the commit lists a part twice: " + commit.parts());
     }
-    txn.commitList = List.copyOf(commit.parts());
-    txn.state = TxnState.COMMITTING;
+    startCommit(txn, commit.parts());
+    return TxnReply.of(txn.toJson());
+  }
+
+  /**
+   * Synchronous protocol: {@code commit?count=N} runs once N parts have arrived, all of them in
+   * the order they were started; parts that do not arrive within the idle timeout abort it.
+   */
+  private TxnReply commitCount(Transaction txn, Integer count) {
+    if (count == null || count < 1) {
+      throw ProblemException.badRequest("bad-commit", "Bad commit",
+        "a commit without a list of parts needs ?count=N, the number of parts (synchronous protocol)");
+    }
+    if (txn.expected != null && !txn.expected.equals(count)) {
+      throw new ProblemException(409, "commit-conflict", "Different commit",
+        "transaction " + txn.id + " is already waiting for " + txn.expected + " parts, not " + count);
+    }
+    txn.expected = count;
     txn.committed = Instant.now();
+    commitWhenAllArrived(txn);
+    return TxnReply.of(txn.toJson());
+  }
+
+  private void commitWhenAllArrived(Transaction txn) {
+    if (txn.state != TxnState.OPEN || txn.parts.size() < txn.expected
+      || txn.parts.values().stream().anyMatch(p -> p.state == PartState.RECEIVING)) {
+      return;
+    }
+    startCommit(txn, txn.parts.keySet().stream().limit(txn.expected).toList());
+  }
+
+  private void startCommit(Transaction txn, List<String> parts) {
+    txn.commitList = List.copyOf(parts);
+    txn.state = TxnState.COMMITTING;
+    if (txn.committed == null) {
+      txn.committed = Instant.now();
+    }
     for (Part part : txn.parts.values()) {
       if (!txn.commitList.contains(part.id)) {
         part.state = PartState.DISCARDED;
@@ -171,7 +214,6 @@ public final class TxnVerticle extends VerticleBase {
       }
     }
     runWhenReady(txn);
-    return TxnReply.of(txn.toJson());
   }
 
   /** Starts the workspace transaction once every listed part is received; a part that failed fails it. */
@@ -185,7 +227,7 @@ public final class TxnVerticle extends VerticleBase {
     if (listed.stream().anyMatch(p -> p.state == PartState.RECEIVING)) {
       return;
     }
-    txn.commitList = List.copyOf(txn.commitList);
+    txn.running = true;
     List<TransactionJob.Work> work = listed.stream()
       .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.resultFile)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
@@ -194,6 +236,7 @@ public final class TxnVerticle extends VerticleBase {
         LOG.warn("transaction {} failed", txn.id, done.cause());
         listed.forEach(p -> {
           p.state = PartState.FAILED;
+          p.status = 500;
           p.error = "not applied: " + done.cause().getMessage();
         });
         finish(txn, TxnState.FAILED, "the workspace transaction failed: " + done.cause().getMessage());
@@ -203,6 +246,7 @@ public final class TxnVerticle extends VerticleBase {
       for (TransactionJob.PartOutcome result : outcome.parts()) {
         Part part = txn.parts.get(result.id());
         part.state = result.state();
+        part.status = result.status();
         part.result = result.result();
         part.error = result.error();
       }
@@ -224,12 +268,16 @@ public final class TxnVerticle extends VerticleBase {
     }
   }
 
-  private TxnReply abort(Transaction txn) {
+  private TxnReply abort(Transaction txn, TxnRequest.Abort request) {
     if (txn.state == TxnState.ABORTED) {
       return TxnReply.of(txn.toJson());
     }
+    if (txn.state == TxnState.COMMITTING && !txn.running && request.reason() != null) {
+      abort(txn, request.reason()); // a synchronous part's client left while its siblings were still arriving
+      return TxnReply.of(txn.toJson());
+    }
     requireOpen(txn, "abort");
-    abort(txn, "aborted by the client");
+    abort(txn, request.reason() == null ? "aborted by the client" : request.reason());
     return TxnReply.of(txn.toJson());
   }
 

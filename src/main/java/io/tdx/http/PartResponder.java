@@ -1,0 +1,76 @@
+package io.tdx.http;
+
+import io.tdx.problem.ProblemException;
+import io.tdx.txn.TxnReply;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers a held part of a synchronous transaction once the transaction is finished, with that
+ * part's own result: an export's CSV, an import's summary or error file as a request of its own
+ * would get, the failing part's error, {@code 424 Failed Dependency} for its siblings.
+ */
+final class PartResponder {
+  private PartResponder() {
+  }
+
+  static void respond(RoutingContext ctx, JsonObject txn, TxnReply reply) {
+    JsonObject part = reply.document();
+    String state = part.getString("state");
+    if ("DONE".equals(state)) {
+      done(ctx, part, reply);
+    } else if ("FAILED".equals(state)) {
+      failed(ctx, part, reply, txn);
+    } else {
+      ctx.fail(new ProblemException(409, "transaction-aborted", "Transaction aborted",
+        "transaction " + txn.getString("id") + " ended " + txn.getString("state") + ": " + txn.getString("cause"))
+        .with("transaction", txn));
+    }
+  }
+
+  private static void done(RoutingContext ctx, JsonObject part, TxnReply reply) {
+    HttpServerResponse response = ctx.response();
+    if ("GET".equals(part.getString("method"))) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(reply.file().toString()).onFailure(ctx::fail);
+      return;
+    }
+    JsonObject result = part.getJsonObject("result");
+    counts(response, result);
+    if (Negotiation.wantsJson(ctx)) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.encodePrettily() + "\n");
+    } else if (result.getLong("rejected", 0L) > 0) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(reply.file().toString()).onFailure(ctx::fail);
+    } else {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(part.getString("method") + " "
+        + part.getString("service") + ": " + result.getLong("read") + " rows read, " + result.getLong("inserted") + " inserted, "
+        + result.getLong("updated") + " updated, " + result.getLong("deleted") + " deleted, 0 rejected\n");
+    }
+  }
+
+  private static void failed(RoutingContext ctx, JsonObject part, TxnReply reply, JsonObject txn) {
+    int status = part.getInteger("status", 500);
+    if (status == 422 && reply.file() != null && !Negotiation.wantsJson(ctx)) {
+      counts(ctx.response(), part.getJsonObject("result"));
+      ctx.response().setStatusCode(422).putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+        .sendFile(reply.file().toString()).onFailure(ctx::fail);
+      return;
+    }
+    boolean dependent = status == 424;
+    ctx.fail(new ProblemException(status, dependent ? "failed-dependency" : "part-failed",
+      dependent ? "Failed dependency" : "Part failed", part.getString("error"))
+      .with("part", part.getString("id")).with("transaction", txn.getString("id")).with("cause", txn.getString("cause")));
+  }
+
+  private static void counts(HttpServerResponse response, JsonObject result) {
+    if (result == null) {
+      return;
+    }
+    response.putHeader("TDX-Rows-Read", String.valueOf(result.getLong("read")))
+      .putHeader("TDX-Rows-Inserted", String.valueOf(result.getLong("inserted")))
+      .putHeader("TDX-Rows-Updated", String.valueOf(result.getLong("updated")))
+      .putHeader("TDX-Rows-Deleted", String.valueOf(result.getLong("deleted")))
+      .putHeader("TDX-Rows-Rejected", String.valueOf(result.getLong("rejected")));
+  }
+}
