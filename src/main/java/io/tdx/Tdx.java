@@ -3,6 +3,7 @@ package io.tdx;
 import io.tdx.config.TdxConfig;
 import io.tdx.service.Services;
 import io.tdx.http.HttpVerticle;
+import io.tdx.txn.TxnRecovery;
 import io.tdx.txn.TxnVerticle;
 import io.tdx.worker.Jobs;
 import io.tdx.workspace.Workspace;
@@ -63,8 +64,15 @@ public final class Tdx {
         Files.deleteIfExists(file);
       }
     }
-    // transactions live in memory so far: the parts spooled before a restart belong to none
+    Workspace workspace = Workspace.open(config);
+    // transactions left open or committing by the last stop are recorded as such; their spooled parts go
     Path parts = config.dataDir().resolve("txn");
+    try {
+      TxnRecovery.recover(parts, workspace);
+    } catch (Exception e) {
+      workspace.close();
+      throw new IOException("cannot recover the transactions of the last run: " + e.getMessage(), e);
+    }
     if (Files.exists(parts)) {
       try (Stream<Path> tree = Files.walk(parts)) {
         for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -72,7 +80,7 @@ public final class Tdx {
         }
       }
     }
-    return Workspace.open(config);
+    return workspace;
   }
 
   private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace) {

@@ -51,7 +51,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    txns = new TxnClient(vertx, busPrefix, config.httpInstances());
+    txns = new TxnClient(vertx, busPrefix, config.httpInstances(), jobs);
     serve(config.services());
     consumer = vertx.eventBus().consumer(servicesAddress, message -> {
       serve(message.body());

@@ -4,6 +4,7 @@ import io.tdx.problem.ProblemException;
 import io.tdx.txn.TxnAddresses;
 import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
+import io.tdx.worker.Jobs;
 import io.tdx.worker.LocalCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,11 +24,13 @@ final class TxnClient {
   private final Vertx vertx;
   private final String prefix;
   private final int owners;
+  private final Jobs jobs;
 
-  TxnClient(Vertx vertx, String prefix, int owners) {
+  TxnClient(Vertx vertx, String prefix, int owners, Jobs jobs) {
     this.vertx = vertx;
     this.prefix = prefix;
     this.owners = owners;
+    this.jobs = jobs;
   }
 
   Future<TxnReply> begin(boolean async) {
@@ -54,12 +57,37 @@ final class TxnClient {
 
   private Future<TxnReply> request(String address, TxnRequest request, long timeout, String txn) {
     return vertx.eventBus().<TxnReply>request(address, request, LocalCodec.options(timeout))
-      .recover(e -> Future.failedFuture(e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
-        ? new ProblemException(404, "unknown-transaction", "Unknown transaction",
-            "no transaction " + txn + " (never started, or purged after its retention time)").with("transaction", txn)
-        : e))
-      .compose(reply -> reply.body().problem() == null
-        ? Future.succeededFuture(reply.body())
-        : Future.failedFuture(reply.body().problem()));
+      .map(reply -> reply.body())
+      .recover(e -> e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS && txn != null
+        ? recorded(txn, request)
+        : Future.failedFuture(e))
+      .compose(reply -> reply.problem() == null ? Future.succeededFuture(reply) : Future.failedFuture(reply.problem()));
+  }
+
+  /** A transaction no owner holds (finished before a restart) answers from its record in the workspace. */
+  private Future<TxnReply> recorded(String txn, TxnRequest request) {
+    return jobs.run(workspace -> {
+      try (var session = workspace.session()) {
+        return session.findTransaction(txn);
+      }
+    }).map(found -> {
+      if (found.isEmpty()) {
+        return TxnReply.refused(new ProblemException(404, "unknown-transaction", "Unknown transaction",
+          "no transaction " + txn + " (never started, or purged after its retention time)").with("transaction", txn));
+      }
+      JsonObject document = new JsonObject(found.get());
+      if (request instanceof TxnRequest.Get || request instanceof TxnRequest.Poll) {
+        return TxnReply.of(document);
+      }
+      if (request instanceof TxnRequest.GetPart get) {
+        return document.getJsonArray("parts").stream().map(JsonObject.class::cast)
+          .filter(p -> p.getString("id").equals(get.part())).findFirst()
+          .map(TxnReply::of)
+          .orElse(TxnReply.refused(new ProblemException(404, "unknown-part", "Unknown part",
+            "transaction " + txn + " has no part " + get.part())));
+      }
+      return TxnReply.refused(new ProblemException(409, "transaction-not-open", "Transaction not open",
+        "transaction " + txn + " is " + document.getString("state")).with("state", document.getString("state")));
+    });
   }
 }

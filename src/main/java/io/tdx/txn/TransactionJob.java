@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.Map;
  * parts in the listed order in one workspace transaction. Exports write their CSV to their
  * result file and see the imports before them. Any failing part rolls everything back.
  */
-record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
+record TransactionJob(String txn, JsonObject document, List<Work> parts) implements Job<TransactionJob.Outcome> {
 
   /** A part as the job needs it: immutable, handed over from the transaction's verticle. */
   record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Path resultFile) {
@@ -43,8 +44,8 @@ record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
   record PartOutcome(String id, PartState state, int status, JsonObject result, String error) {
   }
 
-  /** What became of the transaction: committed, or the failing part and its cause. */
-  record Outcome(boolean committed, String cause, List<PartOutcome> parts) {
+  /** What became of the transaction: committed, or the failing part and its cause; when; and its record. */
+  record Outcome(boolean committed, String cause, List<PartOutcome> parts, Instant finished, JsonObject record) {
   }
 
   @Override
@@ -59,27 +60,66 @@ record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
           ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
           staged.put(part.id(), session.stage(request, body, part.resultFile()));
         } catch (ProblemException e) {
-          return failed(part, e.status(), e.getMessage(), staged);
+          return failed(session, part, e.status(), e.getMessage(), staged);
         }
       }
       Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
-      String cause = session.inTransaction(tx -> {
+      Outcome committed = session.inTransaction(tx -> {
         List<StagedImport> all = List.copyOf(staged.values());
         for (Work part : parts) {
           PartOutcome outcome = part.isExport() ? export(tx, part) : apply(tx, part, staged.get(part.id()), all);
           outcomes.put(part.id(), outcome);
           if (outcome.state() == PartState.FAILED) {
             tx.setRollbackOnly();
-            return "part " + part.id() + " (" + part.method() + " " + part.service().prefix() + ") failed: " + outcome.error();
+            return null;
           }
         }
-        return null;
+        Outcome outcome = outcome(true, null, List.copyOf(outcomes.values()));
+        // the record commits with the data it describes, or not at all
+        tx.record(txn, TxnState.COMMITTED.name(), outcome.finished(), outcome.record().encode());
+        return outcome;
       });
-      staged.values().forEach(s -> closeQuietly(s));
-      return cause == null
-        ? new Outcome(true, null, List.copyOf(outcomes.values()))
-        : new Outcome(false, cause, dependents(outcomes, cause));
+      staged.values().forEach(TransactionJob::closeQuietly);
+      if (committed != null) {
+        return committed;
+      }
+      PartOutcome failing = outcomes.values().stream().filter(o -> o.state() == PartState.FAILED).findFirst().orElseThrow();
+      Work part = parts.stream().filter(w -> w.id().equals(failing.id())).findFirst().orElseThrow();
+      String cause = "part " + part.id() + " (" + part.method() + " " + part.service().prefix() + ") failed: " + failing.error();
+      return recordFailure(session, outcome(false, cause, dependents(outcomes, cause)));
     }
+  }
+
+  private Outcome recordFailure(WorkspaceSession session, Outcome outcome) throws Exception {
+    session.inTransaction(tx -> {
+      tx.record(txn, TxnState.FAILED.name(), outcome.finished(), outcome.record().encode());
+      return null;
+    });
+    return outcome;
+  }
+
+  /** The outcome with the transaction's final document, as its owner will show it. */
+  private Outcome outcome(boolean committed, String cause, List<PartOutcome> results) {
+    Instant finished = Instant.now();
+    JsonObject record = document.copy()
+      .put("state", (committed ? TxnState.COMMITTED : TxnState.FAILED).name())
+      .put("finished", finished.toString());
+    if (cause != null) {
+      record.put("cause", cause);
+    }
+    for (Object value : record.getJsonArray("parts")) {
+      JsonObject part = (JsonObject) value;
+      results.stream().filter(r -> r.id().equals(part.getString("id"))).findFirst().ifPresent(r -> {
+        part.put("state", r.state().name()).put("status", r.status());
+        if (r.result() != null) {
+          part.put("result", r.result());
+        }
+        if (r.error() != null) {
+          part.put("error", r.error());
+        }
+      });
+    }
+    return new Outcome(committed, cause, results, finished, record);
   }
 
   private static PartOutcome apply(WorkspaceSession.WorkspaceTransaction tx, Work part, StagedImport staged,
@@ -101,12 +141,13 @@ record TransactionJob(List<Work> parts) implements Job<TransactionJob.Outcome> {
     }
   }
 
-  private Outcome failed(Work failing, int status, String error, Map<String, StagedImport> staged) {
+  private Outcome failed(WorkspaceSession session, Work failing, int status, String error,
+                         Map<String, StagedImport> staged) throws Exception {
     staged.values().forEach(TransactionJob::closeQuietly);
     String cause = "part " + failing.id() + " (" + failing.method() + " " + failing.service().prefix() + ") failed: " + error;
     Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
     outcomes.put(failing.id(), new PartOutcome(failing.id(), PartState.FAILED, status, null, error));
-    return new Outcome(false, cause, dependents(outcomes, cause));
+    return recordFailure(session, outcome(false, cause, dependents(outcomes, cause)));
   }
 
   /** The failing part keeps its error; every other part failed with it (nothing was applied). */

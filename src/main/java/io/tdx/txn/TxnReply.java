@@ -10,11 +10,11 @@ import java.nio.file.Path;
  */
 public record TxnReply(JsonObject document, Path file, ProblemException problem) {
 
-  static TxnReply of(JsonObject document) {
+  public static TxnReply of(JsonObject document) {
     return new TxnReply(document, null, null);
   }
 
-  static TxnReply refused(ProblemException problem) {
+  public static TxnReply refused(ProblemException problem) {
     return new TxnReply(null, null, problem);
   }
 }

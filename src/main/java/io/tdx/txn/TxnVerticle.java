@@ -40,6 +40,8 @@ public final class TxnVerticle extends VerticleBase {
   private final Map<String, List<Message<TxnRequest>>> pollers = new HashMap<>();
   private int open;
   private long sweeper;
+  private long lastPurge;
+  private TxnJournal journal;
 
   public TxnVerticle(String prefix, int index, int owners, TxnConfig config, Jobs jobs, Path spool) {
     this.prefix = prefix;
@@ -57,7 +59,9 @@ public final class TxnVerticle extends VerticleBase {
     consumers.put("", starts);
     consumers.put("#list", listing);
     sweeper = vertx.setPeriodic(config.sweepSeconds() * 1000, id -> sweep());
-    return Future.all(starts.completion(), listing.completion());
+    return TxnJournal.open(vertx, spool.resolve("journal-" + index + ".log"))
+      .onSuccess(opened -> journal = opened)
+      .compose(v -> Future.all(starts.completion(), listing.completion()));
   }
 
   private void begin(Message<TxnRequest> message) {
@@ -70,6 +74,7 @@ public final class TxnVerticle extends VerticleBase {
     Transaction txn = new Transaction(UUID.randomUUID().toString(), ((TxnRequest.Begin) message.body()).async());
     transactions.put(txn.id, txn);
     open++;
+    journal.started(txn);
     MessageConsumer<TxnRequest> consumer = vertx.eventBus().consumer(TxnAddresses.of(prefix, txn.id), m -> handle(txn, m));
     consumers.put(txn.id, consumer);
     consumer.completion()
@@ -204,6 +209,7 @@ public final class TxnVerticle extends VerticleBase {
   private void startCommit(Transaction txn, List<String> parts) {
     txn.commitList = List.copyOf(parts);
     txn.state = TxnState.COMMITTING;
+    journal.committing(txn.id);
     if (txn.committed == null) {
       txn.committed = Instant.now();
     }
@@ -231,7 +237,7 @@ public final class TxnVerticle extends VerticleBase {
     List<TransactionJob.Work> work = listed.stream()
       .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.resultFile)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
-    jobs.run(new TransactionJob(work)).onComplete(done -> {
+    jobs.run(new TransactionJob(txn.id, txn.toJson(), work)).onComplete(done -> {
       if (done.failed()) {
         LOG.warn("transaction {} failed", txn.id, done.cause());
         listed.forEach(p -> {
@@ -243,6 +249,7 @@ public final class TxnVerticle extends VerticleBase {
         return;
       }
       TransactionJob.Outcome outcome = done.result();
+      txn.finished = outcome.finished();
       for (TransactionJob.PartOutcome result : outcome.parts()) {
         Part part = txn.parts.get(result.id());
         part.state = result.state();
@@ -254,14 +261,34 @@ public final class TxnVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Ends a transaction. A commit's job has written its record already (with the data, or after
+   * the rollback); any other end (an abort, a part that could not be received, a job that
+   * failed outright) is recorded here.
+   */
   private void finish(Transaction txn, TxnState state, String cause) {
     if (txn.state.finished()) {
       return;
     }
+    boolean recorded = txn.finished != null;
     txn.state = state;
     txn.cause = cause;
-    txn.finished = Instant.now();
+    if (txn.finished == null) {
+      txn.finished = Instant.now();
+    }
     open--;
+    journal.finished(txn.id);
+    if (!recorded) {
+      JsonObject document = txn.toJson();
+      jobs.run(workspace -> {
+        try (var session = workspace.session()) {
+          return session.inTransaction(tx -> {
+            tx.record(txn.id, state.name(), txn.finished, document.encode());
+            return null;
+          });
+        }
+      }).onFailure(e -> LOG.warn("could not record transaction {}", txn.id, e));
+    }
     List<Message<TxnRequest>> waiting = pollers.remove(txn.id);
     if (waiting != null) {
       waiting.forEach(m -> reply(m, TxnReply.of(txn.toJson())));
@@ -319,9 +346,18 @@ public final class TxnVerticle extends VerticleBase {
     reply(message, TxnReply.of(new JsonObject().put("transactions", documents)));
   }
 
-  /** Aborts idle open transactions and purges finished ones past their retention. */
+  /** Aborts idle open transactions and purges finished ones (and, now and then, their records) past their retention. */
   private void sweep() {
     Instant now = Instant.now();
+    if (index == 0 && now.toEpochMilli() - lastPurge > 60_000) {
+      lastPurge = now.toEpochMilli();
+      Instant before = now.minusSeconds(config.retentionSeconds());
+      jobs.run(workspace -> {
+        try (var session = workspace.session()) {
+          return session.purgeTransactions(before);
+        }
+      }).onFailure(e -> LOG.warn("could not purge transaction records", e));
+    }
     for (Transaction txn : List.copyOf(transactions.values())) {
       if (txn.state == TxnState.OPEN && txn.lastActivity.plusSeconds(config.idleTimeoutSeconds()).isBefore(now)) {
         abort(txn, "aborted by the server: idle for more than " + config.idleTimeoutSeconds() + " s (txn.idleTimeoutSeconds)");
@@ -365,6 +401,7 @@ public final class TxnVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
-    return Future.all(consumers.values().stream().map(MessageConsumer::unregister).toList());
+    return Future.all(consumers.values().stream().map(MessageConsumer::unregister).toList())
+      .eventually(() -> journal == null ? Future.succeededFuture() : journal.close());
   }
 }

@@ -67,6 +67,21 @@ final class DuckDbSession implements WorkspaceSession {
   }
 
   @Override
+  public java.util.Optional<String> findTransaction(String id) throws Exception {
+    return TxnRecords.find(connection, id);
+  }
+
+  @Override
+  public java.util.Set<String> recordedTransactions() throws Exception {
+    return TxnRecords.known(connection);
+  }
+
+  @Override
+  public int purgeTransactions(java.time.Instant before) throws Exception {
+    return inTransaction(tx -> TxnRecords.purge(connection, before));
+  }
+
+  @Override
   public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
     return Exporter.export(connection, service, csv);
   }
@@ -110,6 +125,11 @@ final class DuckDbSession implements WorkspaceSession {
     @Override
     public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
       return Exporter.export(connection, service, csv);
+    }
+
+    @Override
+    public void record(String id, String state, java.time.Instant finished, String document) throws Exception {
+      TxnRecords.save(connection, id, state, finished, document);
     }
 
     @Override

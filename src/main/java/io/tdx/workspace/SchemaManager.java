@@ -41,6 +41,7 @@ final class SchemaManager {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS " + KEYS_TABLE + " (table_name VARCHAR NOT NULL, key_columns VARCHAR NOT NULL)");
     }
+    TxnRecords.create(connection);
     for (ServiceDefinition service : services.all()) {
       Map<String, ExistingColumn> existing = columns(connection, service.table());
       if (existing.isEmpty()) {

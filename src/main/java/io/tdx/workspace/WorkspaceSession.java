@@ -19,6 +19,15 @@ public interface WorkspaceSession extends AutoCloseable {
    */
   <T> T inTransaction(TransactionWork<T> work) throws Exception;
 
+  /** The record of a finished transaction, if the workspace holds one. */
+  java.util.Optional<String> findTransaction(String id) throws Exception;
+
+  /** The ids of every transaction the workspace holds a record of. */
+  java.util.Set<String> recordedTransactions() throws Exception;
+
+  /** Deletes the records of transactions finished before {@code before}; returns how many. */
+  int purgeTransactions(java.time.Instant before) throws Exception;
+
   /** Exports a service's table as of one consistent snapshot. */
   ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
 
@@ -44,6 +53,9 @@ public interface WorkspaceSession extends AutoCloseable {
 
     /** Exports a table as this transaction sees it. */
     ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
+
+    /** Writes a transaction's final record, committed (or not) with everything else of this transaction. */
+    void record(String id, String state, java.time.Instant finished, String document) throws Exception;
 
     /** Makes the transaction roll back when the work returns. */
     void setRollbackOnly();
