@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonObject;
  * @param maxOpen            open transactions at once; past it {@code POST /txn/start} answers {@code 503}
  * @param maxParts           parts in one transaction; past it a part answers {@code 503}
  * @param sweepSeconds       how often idle and expired transactions are looked for
+ * @param maxSpoolBytes      bytes of part bodies kept on disk at once; past it a part answers {@code 503}
  */
-public record TxnConfig(long retentionSeconds, long idleTimeoutSeconds, int maxOpen, int maxParts, long sweepSeconds) {
+public record TxnConfig(long retentionSeconds, long idleTimeoutSeconds, int maxOpen, int maxParts, long sweepSeconds,
+                        long maxSpoolBytes) {
 
   static TxnConfig from(JsonObject json) {
     JsonObject j = json == null ? new JsonObject() : json;
@@ -20,9 +22,10 @@ public record TxnConfig(long retentionSeconds, long idleTimeoutSeconds, int maxO
       j.getLong("idleTimeoutSeconds", 3600L),
       j.getInteger("maxOpen", 20_000),
       j.getInteger("maxParts", 1_000),
-      j.getLong("sweepSeconds", 10L));
+      j.getLong("sweepSeconds", 10L),
+      j.getLong("maxSpoolBytes", 32L << 30));
     if (config.retentionSeconds < 1 || config.idleTimeoutSeconds < 1 || config.maxOpen < 1 || config.maxParts < 1
-      || config.sweepSeconds < 1) {
+      || config.sweepSeconds < 1 || config.maxSpoolBytes < 1) {
       throw new ConfigException("txn: every field must be at least 1");
     }
     return config;

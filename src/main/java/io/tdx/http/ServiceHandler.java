@@ -116,7 +116,9 @@ final class ServiceHandler implements Handler<RoutingContext> {
     if (!export) {
       request.pause(); // no chunk is lost across the hops before the pipe
     }
-    txns.send(txn, new TxnRequest.AddPart(service, method, options)).compose(added -> {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long contentLength = length == null || export ? -1 : parseLength(length);
+    txns.send(txn, new TxnRequest.AddPart(service, method, options, contentLength)).compose(added -> {
       String part = added.document().getString("id");
       if (export) {
         return Future.succeededFuture(added.document());
@@ -124,7 +126,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
       askForBody(ctx);
       return ctx.vertx().fileSystem().open(added.file().toString(), new OpenOptions().setWrite(true).setCreateNew(true))
         .compose(request::pipeTo)
-        .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part,
+        .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
             spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
           .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
     }).onSuccess(part -> {

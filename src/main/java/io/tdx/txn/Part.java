@@ -21,6 +21,8 @@ final class Part {
   JsonObject result;
   String error;
   int status;
+  /** Bytes of the spooled body counted against txn.maxSpoolBytes (reserved, then as received). */
+  long spooled;
 
   Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Path resultFile) {
     this.id = id;

@@ -14,10 +14,10 @@ public sealed interface TxnRequest {
   record Begin(boolean async) implements TxnRequest { }
 
   /** Adds a part; replies with the part's document and, for an import, where to spool its body. */
-  record AddPart(ServiceDefinition service, String method, ImportOptions options) implements TxnRequest { }
+  record AddPart(ServiceDefinition service, String method, ImportOptions options, long contentLength) implements TxnRequest { }
 
   /** The part's body is spooled ({@code error} null) or could not be. */
-  record PartReceived(String part, String error) implements TxnRequest { }
+  record PartReceived(String part, long bytes, String error) implements TxnRequest { }
 
   /**
    * Commits the listed parts in order; {@code count}, when not null, must match. Without a list

@@ -39,6 +39,7 @@ public final class TxnVerticle extends VerticleBase {
   private final Map<String, MessageConsumer<TxnRequest>> consumers = new HashMap<>();
   private final Map<String, List<Message<TxnRequest>>> pollers = new HashMap<>();
   private int open;
+  private long spooledBytes;
   private long sweeper;
   private long lastPurge;
   private TxnJournal journal;
@@ -121,9 +122,19 @@ public final class TxnVerticle extends VerticleBase {
       throw new ProblemException(503, "too-many-parts", "Too many parts",
         "transaction " + txn.id + " already has " + config.maxParts() + " parts (txn.maxParts)").with("retryAfter", 1);
     }
+    long share = Math.max(1, config.maxSpoolBytes() / owners);
+    long reserve = Math.max(0, add.contentLength());
+    if (!add.method().equals("GET") && spooledBytes + reserve > share) {
+      throw new ProblemException(503, "spool-full", "Spool full",
+        "the parts waiting for their commits hold " + spooledBytes + " bytes; " + (add.contentLength() < 0 ? "another" : "this "
+          + add.contentLength() + "-byte") + " body does not fit under txn.maxSpoolBytes (" + config.maxSpoolBytes()
+          + " in all); retry after some transactions finish").with("retryAfter", 5);
+    }
     String id = txn.nextPartId();
     Path body = add.method().equals("GET") ? null : directory(txn).resolve(id + ".csv");
     Part part = new Part(id, add.service(), add.method(), add.options(), body, directory(txn).resolve(id + ".result.csv"));
+    part.spooled = body == null ? 0 : reserve;
+    spooledBytes += part.spooled;
     txn.parts.put(id, part);
     return new TxnReply(part.toJson(txn.id).put("async", txn.async), body, null);
   }
@@ -133,6 +144,8 @@ public final class TxnVerticle extends VerticleBase {
     if (part.state == PartState.RECEIVING) {
       part.state = received.error() == null ? PartState.READY : PartState.FAILED;
       part.error = received.error();
+      spooledBytes += received.bytes() - part.spooled;
+      part.spooled = received.bytes();
     }
     if (txn.state == TxnState.COMMITTING && txn.commitList != null) {
       runWhenReady(txn);
@@ -216,7 +229,7 @@ public final class TxnVerticle extends VerticleBase {
     for (Part part : txn.parts.values()) {
       if (!txn.commitList.contains(part.id)) {
         part.state = PartState.DISCARDED;
-        deleteQuietly(part.body);
+        release(part);
       }
     }
     runWhenReady(txn);
@@ -278,6 +291,7 @@ public final class TxnVerticle extends VerticleBase {
     }
     open--;
     journal.finished(txn.id);
+    txn.parts.values().forEach(this::release); // the bodies were read; only results stay until the purge
     if (!recorded) {
       JsonObject document = txn.toJson();
       jobs.run(workspace -> {
@@ -311,7 +325,7 @@ public final class TxnVerticle extends VerticleBase {
   private void abort(Transaction txn, String cause) {
     txn.parts.values().forEach(p -> {
       p.state = PartState.DISCARDED;
-      deleteQuietly(p.body);
+      release(p);
     });
     finish(txn, TxnState.ABORTED, cause);
   }
@@ -349,15 +363,7 @@ public final class TxnVerticle extends VerticleBase {
   /** Aborts idle open transactions and purges finished ones (and, now and then, their records) past their retention. */
   private void sweep() {
     Instant now = Instant.now();
-    if (index == 0 && now.toEpochMilli() - lastPurge > 60_000) {
-      lastPurge = now.toEpochMilli();
-      Instant before = now.minusSeconds(config.retentionSeconds());
-      jobs.run(workspace -> {
-        try (var session = workspace.session()) {
-          return session.purgeTransactions(before);
-        }
-      }).onFailure(e -> LOG.warn("could not purge transaction records", e));
-    }
+    boolean purged = false;
     for (Transaction txn : List.copyOf(transactions.values())) {
       if (txn.state == TxnState.OPEN && txn.lastActivity.plusSeconds(config.idleTimeoutSeconds()).isBefore(now)) {
         abort(txn, "aborted by the server: idle for more than " + config.idleTimeoutSeconds() + " s (txn.idleTimeoutSeconds)");
@@ -365,8 +371,23 @@ public final class TxnVerticle extends VerticleBase {
         transactions.remove(txn.id);
         consumers.remove(txn.id).unregister();
         vertx.fileSystem().deleteRecursive(directory(txn).toString());
+        purged = true;
       }
     }
+    if (purged || (index == 0 && now.toEpochMilli() - lastPurge > 60_000)) {
+      purgeRecords(now);
+    }
+  }
+
+  /** Deletes the workspace records of transactions finished before the retention time (those of earlier runs too). */
+  private void purgeRecords(Instant now) {
+    lastPurge = now.toEpochMilli();
+    Instant before = now.minusSeconds(config.retentionSeconds());
+    jobs.run(workspace -> {
+      try (var session = workspace.session()) {
+        return session.purgeTransactions(before);
+      }
+    }).onFailure(e -> LOG.warn("could not purge transaction records", e));
   }
 
   private void requireOpen(Transaction txn, String action) {
@@ -392,6 +413,13 @@ public final class TxnVerticle extends VerticleBase {
     if (file != null) {
       vertx.fileSystem().delete(file.toString());
     }
+  }
+
+  /** The part's body leaves the spool: its bytes no longer count against txn.maxSpoolBytes. */
+  private void release(Part part) {
+    deleteQuietly(part.body);
+    spooledBytes -= part.spooled;
+    part.spooled = 0;
   }
 
   private static void reply(Message<TxnRequest> message, TxnReply reply) {
