@@ -7,6 +7,7 @@ import io.tdx.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -19,14 +20,22 @@ final class ImportResponder {
   private ImportResponder() {
   }
 
+  /** The counts of an import's JSON summary as {@code TDX-Rows-*} headers. */
+  static void counts(HttpServerResponse response, JsonObject summary) {
+    if (summary == null) {
+      return;
+    }
+    response.putHeader("TDX-Rows-Read", String.valueOf(summary.getLong("read")))
+      .putHeader("TDX-Rows-Inserted", String.valueOf(summary.getLong("inserted")))
+      .putHeader("TDX-Rows-Updated", String.valueOf(summary.getLong("updated")))
+      .putHeader("TDX-Rows-Deleted", String.valueOf(summary.getLong("deleted")))
+      .putHeader("TDX-Rows-Rejected", String.valueOf(summary.getLong("rejected")));
+  }
+
   /** Sends the answer; the returned future completes once the error file may be deleted. */
   static Future<Void> respond(RoutingContext ctx, ImportResult result, ImportOptions options) {
     HttpServerResponse response = ctx.response();
-    response.putHeader("TDX-Rows-Read", Long.toString(result.read()))
-      .putHeader("TDX-Rows-Inserted", Long.toString(result.inserted()))
-      .putHeader("TDX-Rows-Updated", Long.toString(result.updated()))
-      .putHeader("TDX-Rows-Deleted", Long.toString(result.deleted()))
-      .putHeader("TDX-Rows-Rejected", Long.toString(result.rejected()));
+    counts(response, result.toJson());
     boolean json = Negotiation.wantsJson(ctx);
     if (result.aborted() && json) {
       ctx.fail(new ProblemException(422, "rows-rejected", "Import aborted",

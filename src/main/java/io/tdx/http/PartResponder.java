@@ -1,5 +1,6 @@
 package io.tdx.http;
 
+import io.tdx.load.ImportResult;
 import io.tdx.problem.ProblemException;
 import io.tdx.txn.TxnReply;
 import io.vertx.core.http.HttpHeaders;
@@ -37,22 +38,20 @@ final class PartResponder {
       return;
     }
     JsonObject result = part.getJsonObject("result");
-    counts(response, result);
+    ImportResponder.counts(response, result);
     if (Negotiation.wantsJson(ctx)) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.encodePrettily() + "\n");
     } else if (result.getLong("rejected", 0L) > 0) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(reply.file().toString()).onFailure(ctx::fail);
     } else {
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(part.getString("method") + " "
-        + part.getString("service") + ": " + result.getLong("read") + " rows read, " + result.getLong("inserted") + " inserted, "
-        + result.getLong("updated") + " updated, " + result.getLong("deleted") + " deleted, 0 rejected\n");
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(ImportResult.text(result));
     }
   }
 
   private static void failed(RoutingContext ctx, JsonObject part, TxnReply reply, JsonObject txn) {
     int status = part.getInteger("status", 500);
     if (status == 422 && reply.file() != null && !Negotiation.wantsJson(ctx)) {
-      counts(ctx.response(), part.getJsonObject("result"));
+      ImportResponder.counts(ctx.response(), part.getJsonObject("result"));
       ctx.response().setStatusCode(422).putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
         .sendFile(reply.file().toString()).onFailure(ctx::fail);
       return;
@@ -61,16 +60,5 @@ final class PartResponder {
     ctx.fail(new ProblemException(status, dependent ? "failed-dependency" : "part-failed",
       dependent ? "Failed dependency" : "Part failed", part.getString("error"))
       .with("part", part.getString("id")).with("transaction", txn.getString("id")).with("cause", txn.getString("cause")));
-  }
-
-  private static void counts(HttpServerResponse response, JsonObject result) {
-    if (result == null) {
-      return;
-    }
-    response.putHeader("TDX-Rows-Read", String.valueOf(result.getLong("read")))
-      .putHeader("TDX-Rows-Inserted", String.valueOf(result.getLong("inserted")))
-      .putHeader("TDX-Rows-Updated", String.valueOf(result.getLong("updated")))
-      .putHeader("TDX-Rows-Deleted", String.valueOf(result.getLong("deleted")))
-      .putHeader("TDX-Rows-Rejected", String.valueOf(result.getLong("rejected")));
   }
 }

@@ -42,8 +42,15 @@ public record ImportResult(
 
   /** One line for terminals. */
   public String toText() {
-    return mode.method() + " " + service + (aborted ? ": aborted, nothing written; " : ": ")
-      + read + " rows read, " + inserted + " inserted, " + updated + " updated, " + deleted + " deleted, "
-      + rejected + " rejected\n";
+    return text(toJson());
+  }
+
+  /** The one-line summary of an import's JSON summary (as {@link #toJson()} gives it). */
+  public static String text(JsonObject summary) {
+    return summary.getString("method") + " " + summary.getString("service")
+      + (summary.getBoolean("aborted", false) ? ": aborted, nothing written; " : ": ")
+      + summary.getLong("read") + " rows read, " + summary.getLong("inserted") + " inserted, "
+      + summary.getLong("updated") + " updated, " + summary.getLong("deleted") + " deleted, "
+      + summary.getLong("rejected") + " rejected\n";
   }
 }
