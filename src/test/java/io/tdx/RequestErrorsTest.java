@@ -135,6 +135,20 @@ class RequestErrorsTest extends ServerTest {
     }
 
     @Test
+    @DisplayName("a transaction part whose chunked body grows past limits.maxBodyBytes is a 413, and the part FAILED")
+    void partTooLarge() throws Exception {
+      String txn = tdx.post("/txn/start?async=true", "").getHeader("Location").substring(5);
+      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      byte[] body = ("SKU,PRICE\n" + "K1,1\n".repeat(2000)).getBytes(StandardCharsets.UTF_8);
+      java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + tdx.port() + "/products?txn=" + txn))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(413, response.statusCode(), response.body());
+      assertEquals("FAILED", tdx.get("/txn/" + txn + "/p1").bodyAsJsonObject().getString("state"));
+    }
+
+    @Test
     @DisplayName("a gzip body past limits.maxBodyBytes once decompressed is a 413 (no gzip bombs)")
     void gzipBomb() {
       StringBuilder csv = new StringBuilder("SKU,PRICE\n");

@@ -85,4 +85,19 @@ class SyncTxnTest extends ServerTest {
     assertTrue(document.getString("cause").contains("closed its connection"), document.getString("cause"));
     RequestErrorsTest.problem(TestServer.await(send("/txn/" + txn + "/commit?count=1", "")), 409, "transaction-not-open");
   }
+
+  @Test
+  @DisplayName("an export part is answered with the CSV it exported, seeing the import before it")
+  void exportPart() throws Exception {
+    String txn = start();
+    Future<HttpResponse<Buffer>> products = send("/products?txn=" + txn, "SKU,PRICE\nA1,1\n");
+    Thread.sleep(200); // the parts run in the order they arrive
+    Future<HttpResponse<Buffer>> export = tdx.client().request(HttpMethod.GET, "/products?txn=" + txn).send();
+    Thread.sleep(200);
+    Future<HttpResponse<Buffer>> commit = send("/txn/" + txn + "/commit?count=2", "");
+    TestServer.await(Future.all(products, export, commit));
+    assertEquals(200, export.result().statusCode(), export.result().bodyAsString());
+    assertEquals("text/csv; charset=utf-8", export.result().getHeader("Content-Type"));
+    assertEquals("SKU,DESCRIPTION,PRICE\nA1,,1.00\n", export.result().bodyAsString());
+  }
 }

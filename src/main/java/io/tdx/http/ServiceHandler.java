@@ -125,7 +125,8 @@ final class ServiceHandler implements Handler<RoutingContext> {
       }
       askForBody(ctx);
       return ctx.vertx().fileSystem().open(added.file().toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-        .compose(request::pipeTo)
+        .compose(file -> request.pipeTo(new BoundedWriteStream(file, limits.maxBodyBytes()))
+          .onFailure(e -> file.close()))
         .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
             spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
           .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
