@@ -168,26 +168,7 @@ public final class TxnVerticle extends VerticleBase {
     if (commit.parts() == null && !txn.async) {
       return commitCount(txn, commit.count());
     }
-    if (commit.parts() == null) {
-      throw ProblemException.badRequest("bad-commit", "Bad commit body",
-        "an asynchronous commit lists its parts: {\"parts\": [\"p1\", \"p2\"]}");
-    }
-    if (commit.count() != null && commit.count() != commit.parts().size()) {
-      throw ProblemException.badRequest("count-mismatch", "Count does not match",
-        "count=" + commit.count() + " but the commit lists " + commit.parts().size() + " parts");
-    }
-    if (commit.parts().isEmpty()) {
-      throw ProblemException.badRequest("empty-commit", "Nothing to commit", "the commit lists no part");
-    }
-    for (String id : commit.parts()) {
-      if (!txn.parts.containsKey(id)) {
-        throw ProblemException.badRequest("unknown-part", "Unknown part",
-          "part " + id + " is not a part of transaction " + txn.id + "; the transaction stays open").with("part", id);
-      }
-    }
-    if (commit.parts().stream().distinct().count() != commit.parts().size()) {
-      throw ProblemException.badRequest("duplicate-part", "Part listed twice", "the commit lists a part twice: " + commit.parts());
-    }
+    CommitCheck.check(txn, commit.parts(), commit.count());
     startCommit(txn, commit.parts());
     return TxnReply.of(txn.toJson());
   }
@@ -293,15 +274,8 @@ public final class TxnVerticle extends VerticleBase {
     journal.finished(txn.id);
     txn.parts.values().forEach(this::release); // the bodies were read; only results stay until the purge
     if (!recorded) {
-      JsonObject document = txn.toJson();
-      jobs.run(workspace -> {
-        try (var session = workspace.session()) {
-          return session.inTransaction(tx -> {
-            tx.record(txn.id, state.name(), txn.finished, document.encode());
-            return null;
-          });
-        }
-      }).onFailure(e -> LOG.warn("could not record transaction {}", txn.id, e));
+      jobs.run(RecordJobs.record(txn.id, state, txn.finished, txn.toJson().encode()))
+        .onFailure(e -> LOG.warn("could not record transaction {}", txn.id, e));
     }
     List<Message<TxnRequest>> waiting = pollers.remove(txn.id);
     if (waiting != null) {
@@ -383,11 +357,7 @@ public final class TxnVerticle extends VerticleBase {
   private void purgeRecords(Instant now) {
     lastPurge = now.toEpochMilli();
     Instant before = now.minusSeconds(config.retentionSeconds());
-    jobs.run(workspace -> {
-      try (var session = workspace.session()) {
-        return session.purgeTransactions(before);
-      }
-    }).onFailure(e -> LOG.warn("could not purge transaction records", e));
+    jobs.run(RecordJobs.purge(before)).onFailure(e -> LOG.warn("could not purge transaction records", e));
   }
 
   private void requireOpen(Transaction txn, String action) {
