@@ -1,6 +1,7 @@
 package io.tdx;
 
 import io.tdx.config.TdxConfig;
+import io.tdx.files.FileAccess;
 import io.tdx.service.Services;
 import io.tdx.http.HttpVerticle;
 import io.tdx.txn.TxnRecovery;
@@ -89,12 +90,20 @@ public final class Tdx {
       .mapToObj(i -> prefix + ".services." + i).toList();
     ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
     List<String> owners = new CopyOnWriteArrayList<>();
+    // creating the roots and resolving their real paths blocks: a worker does it
+    Future<FileAccess> fileAccess = vertx.executeBlocking(() -> new FileAccess(config.files().roots(), config.files().overwrite()), false);
+    return fileAccess.compose(files -> deploy(vertx, config, workspace, prefix, servicesAddresses, reloader, owners, files));
+  }
+
+  private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, String prefix,
+                                          List<String> servicesAddresses, ServiceReloader reloader, List<String> owners,
+                                          FileAccess files) {
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
       .compose(jobs -> deployOwners(vertx, config, prefix, jobs, owners).map(jobs))
       .compose(jobs -> {
         List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-            HttpVerticle verticle = new HttpVerticle(config, jobs, prefix, config.port(),
+            HttpVerticle verticle = new HttpVerticle(config, jobs, files, prefix, config.port(),
               servicesAddresses.get(instances.size()), reloader::reloadFromFile);
             instances.add(verticle);
             return verticle;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param limits        bounds on every input ({@code limits})
  * @param shutdownGraceSeconds how long a stop waits for work in flight ({@code shutdownGraceSeconds})
  * @param txn           the transaction service ({@code txn})
+ * @param files         files by URI ({@code files})
  * @param services      the declared TDX services ({@code services})
  * @param configFile    the file the configuration was read from, if any ({@code configFile}); services are reloaded from it
  */
@@ -29,6 +30,7 @@ public record TdxConfig(
   Limits limits,
   int shutdownGraceSeconds,
   TxnConfig txn,
+  FilesConfig files,
   Services services,
   Path configFile) {
 
@@ -50,6 +52,7 @@ public record TdxConfig(
         Limits.from(json.getJsonObject("limits")),
         json.getInteger("shutdownGraceSeconds", 30),
         TxnConfig.from(json.getJsonObject("txn")),
+        FilesConfig.from(json.getJsonObject("files"), dataDir),
         ServiceParser.parse(json.getJsonArray("services")),
         json.getString("configFile") == null ? null : Path.of(json.getString("configFile")));
     } catch (ClassCastException e) {

@@ -1,6 +1,7 @@
 package io.tdx.http;
 
 import io.tdx.config.TdxConfig;
+import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
 import io.tdx.service.Services;
@@ -29,6 +30,7 @@ import java.util.stream.Collectors;
 public final class HttpVerticle extends VerticleBase {
   private final TdxConfig config;
   private final Jobs jobs;
+  private final FileAccess files;
   private final String busPrefix;
   private final int port;
   private TxnClient txns;
@@ -39,9 +41,10 @@ public final class HttpVerticle extends VerticleBase {
   private MessageConsumer<Services> consumer;
   private HttpServer server;
 
-  public HttpVerticle(TdxConfig config, Jobs jobs, String busPrefix, int port, String servicesAddress,
+  public HttpVerticle(TdxConfig config, Jobs jobs, FileAccess files, String busPrefix, int port, String servicesAddress,
                       Supplier<Future<Services>> reload) {
     this.config = config;
+    this.files = files;
     this.jobs = jobs;
     this.busPrefix = busPrefix;
     this.port = port;
@@ -82,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     Path spool = config.dataDir().resolve("tmp");
     services = next;
     handlers = next.all().stream().collect(Collectors.toUnmodifiableMap(ServiceDefinition::prefix,
-      s -> new ServiceHandler(s, jobs, txns, config.limits(), spool)));
+      s -> new ServiceHandler(s, jobs, txns, config.limits(), spool, files)));
   }
 
   private void service(RoutingContext ctx) {

@@ -7,7 +7,9 @@ import io.tdx.load.ImportRequest;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
 import io.tdx.txn.TxnRequest;
+import io.tdx.files.FileAccess;
 import io.tdx.worker.ExportJob;
+import io.tdx.worker.FileExportJob;
 import io.tdx.worker.ImportJob;
 import io.tdx.worker.Jobs;
 import io.vertx.core.Future;
@@ -29,20 +31,22 @@ import java.util.UUID;
  */
 final class ServiceHandler implements Handler<RoutingContext> {
   private static final Set<String> IMPORT_PARAMETERS =
-    Set.of("abort_on_error", "return_errors", "ignore_unknown_columns", "txn");
-  private static final Set<String> EXPORT_PARAMETERS = Set.of("txn");
+    Set.of("abort_on_error", "return_errors", "ignore_unknown_columns", "txn", "uri");
+  private static final Set<String> EXPORT_PARAMETERS = Set.of("txn", "uri");
   private final ServiceDefinition service;
   private final Jobs jobs;
   private final TxnClient txns;
   private final Limits limits;
   private final Path spool;
+  private final FileAccess files;
 
-  ServiceHandler(ServiceDefinition service, Jobs jobs, TxnClient txns, Limits limits, Path spool) {
+  ServiceHandler(ServiceDefinition service, Jobs jobs, TxnClient txns, Limits limits, Path spool, FileAccess files) {
     this.service = service;
     this.jobs = jobs;
     this.txns = txns;
     this.limits = limits;
     this.spool = spool;
+    this.files = files;
   }
 
   @Override
@@ -58,8 +62,19 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private void exportCsv(RoutingContext ctx) {
     rejectUnknownParameters(ctx.request(), EXPORT_PARAMETERS);
     String txn = ctx.request().getParam("txn");
+    String uri = ctx.request().getParam("uri");
+    if (txn != null && uri != null) {
+      throw ProblemException.badRequest("not-yet-supported", "Not supported yet",
+        "transaction parts with uri= are not built yet; export in the transaction without uri, or export by uri alone");
+    }
     if (txn != null) {
       addPart(ctx, txn, "GET", null);
+      return;
+    }
+    if (uri != null) {
+      jobs.run(new FileExportJob(service, uri, files))
+        .onSuccess(summary -> ctx.json(summary))
+        .onFailure(ctx::fail);
       return;
     }
     HttpServerResponse response = ctx.response()
@@ -85,15 +100,27 @@ final class ServiceHandler implements Handler<RoutingContext> {
       return;
     }
     String txn = request.getParam("txn");
+    String uri = request.getParam("uri");
+    if (uri != null && (txn != null || (length != null && !length.strip().equals("0"))
+      || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null)) {
+      throw ProblemException.badRequest("body-and-uri", "Body or URI",
+        txn != null ? "transaction parts with uri= are not built yet" : "an import takes a body or uri=, not both");
+    }
     if (txn != null) {
       addPart(ctx, txn, request.method().name(), options);
       return;
     }
-    BodyInputStream body = new BodyInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
-    askForBody(ctx);
+    ImportJob.Source source;
+    if (uri == null) {
+      BodyInputStream body = new BodyInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
+      askForBody(ctx);
+      source = () -> body;
+    } else {
+      source = () -> files.open(uri);
+    }
     Path errorFile = spool.resolve("errors-" + UUID.randomUUID() + ".csv");
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
-    jobs.run(new ImportJob(importRequest, body, errorFile))
+    jobs.run(new ImportJob(importRequest, source, errorFile))
       .compose(result -> ImportResponder.respond(ctx, result, options))
       .onFailure(ctx::fail)
       .onComplete(done -> ctx.vertx().fileSystem().delete(errorFile.toString()));

@@ -8,13 +8,19 @@ import io.tdx.workspace.WorkspaceSession;
 import java.io.InputStream;
 import java.nio.file.Path;
 
-/** A single import request: a workspace transaction of one part. */
-public record ImportJob(ImportRequest request, InputStream csv, Path errorFile) implements Job<ImportResult> {
+/** A single import request: a workspace transaction of one part, its CSV from a body or a file. */
+public record ImportJob(ImportRequest request, Source csv, Path errorFile) implements Job<ImportResult> {
+
+  /** Where the CSV comes from, opened on the worker (a file is opened and checked there, not on an event loop). */
+  @FunctionalInterface
+  public interface Source {
+    InputStream open() throws Exception;
+  }
 
   @Override
   public ImportResult run(Workspace workspace) throws Exception {
-    try (WorkspaceSession session = workspace.session()) {
-      StagedImport staged = session.stage(request, csv, errorFile);
+    try (WorkspaceSession session = workspace.session(); InputStream in = csv.open()) {
+      StagedImport staged = session.stage(request, in, errorFile);
       try {
         return session.inTransaction(transaction -> transaction.apply(staged));
       } finally {

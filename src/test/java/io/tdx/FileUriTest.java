@@ -1,0 +1,106 @@
+package io.tdx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Files by file:// URI, confined to files.roots")
+class FileUriTest extends ServerTest {
+  Path root;
+
+  @Override
+  JsonObject configure(JsonObject config) {
+    root = dataDir.resolve("exchange");
+    return config.put("files", new JsonObject().put("roots", new JsonArray().add(root.toString())));
+  }
+
+  String uri(Path path) {
+    return path.toUri().toString().replace("file:/", "file:///").replace("file:////", "file:///");
+  }
+
+  HttpResponse<Buffer> importUri(String uri) {
+    return tdx.post("/products?uri=" + java.net.URLEncoder.encode(uri, StandardCharsets.UTF_8), "");
+  }
+
+  HttpResponse<Buffer> exportUri(String uri) {
+    return tdx.get("/products?uri=" + java.net.URLEncoder.encode(uri, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @DisplayName("imports a file and a .gz file by URI, answering as a body import would")
+  void importByUri() throws IOException {
+    Files.writeString(root.resolve("products.csv"), ImportTest.PRODUCTS);
+    HttpResponse<Buffer> response = importUri(uri(root.resolve("products.csv")));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals("3", response.getHeader("TDX-Rows-Inserted"));
+    Files.write(root.resolve("more.csv.gz"), RequestErrorsTest.gzip("SKU,PRICE\nD4,4.00\n"));
+    assertEquals("1", importUri(uri(root.resolve("more.csv.gz"))).getHeader("TDX-Rows-Inserted"));
+    assertEquals(ImportTest.PRODUCTS + "D4,,4.00\n", tdx.export("/products"));
+  }
+
+  @Test
+  @DisplayName("exports to a file by URI (gzip for .gz), answers a JSON summary, and never overwrites")
+  void exportByUri() throws IOException {
+    tdx.post("/products", ImportTest.PRODUCTS);
+    HttpResponse<Buffer> response = exportUri(uri(root.resolve("out.csv")));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    JsonObject summary = response.bodyAsJsonObject();
+    assertEquals(3, summary.getLong("rows"));
+    assertEquals(Files.size(root.resolve("out.csv")), summary.getLong("bytes"));
+    assertEquals(ImportTest.PRODUCTS, Files.readString(root.resolve("out.csv")));
+    assertEquals(200, exportUri(uri(root.resolve("out.csv.gz"))).statusCode());
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(Files.readAllBytes(root.resolve("out.csv.gz"))))) {
+      assertEquals(ImportTest.PRODUCTS, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    RequestErrorsTest.problem(exportUri(uri(root.resolve("out.csv"))), 409, "file-exists");
+    try (var files = Files.list(root)) {
+      assertEquals(2, files.count(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  @DisplayName("every way out of the roots is a 403 naming the rule")
+  void confinement() throws IOException {
+    Path outside = dataDir.resolve("secret.csv");
+    Files.writeString(outside, "SKU,PRICE\nX,1\n");
+    JsonObject outsideRoots = RequestErrorsTest.problem(importUri(uri(outside)), 403, "file-forbidden");
+    assertEquals("outside-roots", outsideRoots.getString("rule"));
+    JsonObject dots = RequestErrorsTest.problem(importUri("file://" + root + "/../secret.csv"), 403, "file-forbidden");
+    assertEquals("dot-segments", dots.getString("rule"));
+    Files.createSymbolicLink(root.resolve("link.csv"), outside);
+    JsonObject link = RequestErrorsTest.problem(importUri(uri(root.resolve("link.csv"))), 403, "file-forbidden");
+    assertEquals("outside-roots", link.getString("rule"));
+    Files.createSymbolicLink(root.resolve("dev"), Path.of("/dev"));
+    JsonObject device = RequestErrorsTest.problem(importUri("file://" + root + "/dev/zero"), 403, "file-forbidden");
+    assertEquals("outside-roots", device.getString("rule"));
+    JsonObject directory = RequestErrorsTest.problem(importUri(uri(root)), 403, "file-forbidden");
+    assertEquals("not-a-regular-file", directory.getString("rule"));
+    JsonObject exportOut = RequestErrorsTest.problem(exportUri(uri(dataDir.resolve("leak.csv"))), 403, "file-forbidden");
+    assertEquals("outside-roots", exportOut.getString("rule"));
+    assertFalse(Files.exists(dataDir.resolve("leak.csv")));
+    RequestErrorsTest.problem(importUri(uri(root.resolve("missing.csv"))), 404, "file-not-found");
+    RequestErrorsTest.problem(importUri("s3://bucket/key.csv"), 400, "unsupported-scheme");
+    assertEquals("SKU,DESCRIPTION,PRICE\n", tdx.export("/products"));
+  }
+
+  @Test
+  @DisplayName("an import takes a body or a URI, not both")
+  void bodyAndUri() throws IOException {
+    Files.writeString(root.resolve("p.csv"), ImportTest.PRODUCTS);
+    RequestErrorsTest.problem(tdx.post("/products?uri=" + uri(root.resolve("p.csv")), "SKU,PRICE\nA1,1\n"), 400, "body-and-uri");
+    assertTrue(tdx.export("/products").equals("SKU,DESCRIPTION,PRICE\n"));
+  }
+}
