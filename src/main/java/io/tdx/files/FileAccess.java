@@ -96,6 +96,49 @@ public final class FileAccess {
     return overwrite;
   }
 
+  /** Writes what {@code writer} produces. */
+  @FunctionalInterface
+  public interface Writer<T> {
+    T write(java.io.OutputStream out) throws Exception;
+  }
+
+  /**
+   * Writes a file at {@code uri} (gzip for {@code .gz}) under a temporary name beside it, then
+   * publishes it in one step, so it appears whole or not at all, never replacing a file unless
+   * {@code files.overwrite} allows it.
+   */
+  public <T> T write(String uri, Writer<T> writer) throws Exception {
+    Path target = writable(uri);
+    Path temporary = target.resolveSibling("." + target.getFileName() + ".tdx-" + java.util.UUID.randomUUID());
+    try {
+      T result;
+      java.io.OutputStream file = new java.io.BufferedOutputStream(
+        Files.newOutputStream(temporary, java.nio.file.StandardOpenOption.CREATE_NEW), 1 << 16);
+      try (java.io.OutputStream out = target.getFileName().toString().endsWith(".gz")
+        ? new java.util.zip.GZIPOutputStream(file, 1 << 16) : file) {
+        result = writer.write(out);
+      }
+      publish(uri, temporary, target);
+      return result;
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  private void publish(String uri, Path temporary, Path target) throws IOException {
+    if (overwrite) {
+      Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return;
+    }
+    // a hard link appears atomically and fails if the name was taken meanwhile: never overwrites
+    try {
+      Files.createLink(target, temporary);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new ProblemException(409, "file-exists", "File exists",
+        uri + " appeared while the export was written; files.overwrite is false").with("uri", uri);
+    }
+  }
+
   private static Path path(String uri) {
     URI parsed;
     try {
