@@ -99,7 +99,7 @@ public final class Tdx {
                                           List<String> servicesAddresses, ServiceReloader reloader, List<String> owners,
                                           FileAccess files) {
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
-      .compose(jobs -> deployOwners(vertx, config, prefix, jobs, owners).map(jobs))
+      .compose(jobs -> deployOwners(vertx, config, prefix, jobs, owners, files).map(jobs))
       .compose(jobs -> {
         List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
@@ -118,10 +118,11 @@ public final class Tdx {
   }
 
   /** One transaction owner per HTTP event loop; each owns the transactions it starts. */
-  private static Future<Void> deployOwners(Vertx vertx, TdxConfig config, String prefix, Jobs jobs, List<String> ids) {
+  private static Future<Void> deployOwners(Vertx vertx, TdxConfig config, String prefix, Jobs jobs, List<String> ids,
+                                           FileAccess files) {
     Path spool = config.dataDir().resolve("txn");
     List<Future<String>> owners = IntStream.range(0, config.httpInstances())
-      .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, i, config.httpInstances(), config.txn(), jobs, spool))
+      .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, i, config.httpInstances(), config.txn(), jobs, spool, files))
         .onSuccess(ids::add))
       .toList();
     return Future.all(owners).mapEmpty();

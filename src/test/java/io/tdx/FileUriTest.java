@@ -103,4 +103,44 @@ class FileUriTest extends ServerTest {
     RequestErrorsTest.problem(tdx.post("/products?uri=" + uri(root.resolve("p.csv")), "SKU,PRICE\nA1,1\n"), 400, "body-and-uri");
     assertTrue(tdx.export("/products").equals("SKU,DESCRIPTION,PRICE\n"));
   }
+
+  HttpResponse<Buffer> send(io.vertx.core.http.HttpMethod method, String uri, String body) {
+    var request = tdx.request(method, uri).followRedirects(false);
+    return TestServer.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)));
+  }
+
+  @Test
+  @DisplayName("asynchronous parts by URI: an import answers 202 and is DOWNLOADING then READY; an export writes its file; a forbidden file fails the transaction")
+  void transactionParts() throws Exception {
+    Files.writeString(root.resolve("products.csv"), ImportTest.PRODUCTS);
+    String txn = send(io.vertx.core.http.HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location");
+    String id = txn.substring(5);
+    HttpResponse<Buffer> part = send(io.vertx.core.http.HttpMethod.POST, "/products?txn=" + id + "&uri="
+      + java.net.URLEncoder.encode(uri(root.resolve("products.csv")), StandardCharsets.UTF_8), null);
+    assertEquals(202, part.statusCode(), part.bodyAsString());
+    assertEquals(txn + "/p1", part.getHeader("Location"));
+    assertEquals("DOWNLOADING", part.bodyAsJsonObject().getString("state"));
+    HttpResponse<Buffer> export = send(io.vertx.core.http.HttpMethod.GET, "/products?txn=" + id + "&uri="
+      + java.net.URLEncoder.encode(uri(root.resolve("copy.csv")), StandardCharsets.UTF_8), null);
+    assertEquals(201, export.statusCode(), export.bodyAsString());
+    assertEquals(202, send(io.vertx.core.http.HttpMethod.POST, txn + "/commit", "[\"p1\", \"p2\"]").statusCode());
+    assertEquals(303, send(io.vertx.core.http.HttpMethod.GET, txn + "/poll?wait=30", null).statusCode());
+    JsonObject done = send(io.vertx.core.http.HttpMethod.GET, txn, null).bodyAsJsonObject();
+    assertEquals("COMMITTED", done.getString("state"), done.encodePrettily());
+    assertEquals(ImportTest.PRODUCTS, Files.readString(root.resolve("copy.csv")));
+    var csv = tdx.await(tdx.request(io.vertx.core.http.HttpMethod.GET, txn + "/p2").putHeader("Accept", "text/csv").send());
+    RequestErrorsTest.problem(csv, 409, "sent-to-uri");
+
+    Path outside = dataDir.resolve("secret.csv");
+    Files.writeString(outside, "SKU,PRICE\nX,1\n");
+    String txn2 = send(io.vertx.core.http.HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location");
+    assertEquals(202, send(io.vertx.core.http.HttpMethod.POST, "/products?txn=" + txn2.substring(5) + "&uri="
+      + java.net.URLEncoder.encode(uri(outside), StandardCharsets.UTF_8), null).statusCode());
+    send(io.vertx.core.http.HttpMethod.POST, txn2 + "/commit", "[\"p1\"]");
+    assertEquals(303, send(io.vertx.core.http.HttpMethod.GET, txn2 + "/poll?wait=30", null).statusCode());
+    JsonObject failed = send(io.vertx.core.http.HttpMethod.GET, txn2, null).bodyAsJsonObject();
+    assertEquals("FAILED", failed.getString("state"), failed.encodePrettily());
+    assertTrue(failed.getString("cause").contains("outside the configured files.roots"), failed.getString("cause"));
+    assertEquals(ImportTest.PRODUCTS, tdx.export("/products"));
+  }
 }

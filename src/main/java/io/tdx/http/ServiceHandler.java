@@ -6,6 +6,7 @@ import io.tdx.load.ImportOptions;
 import io.tdx.load.ImportRequest;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
+import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
 import io.tdx.files.FileAccess;
 import io.tdx.worker.ExportJob;
@@ -18,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
@@ -63,12 +65,8 @@ final class ServiceHandler implements Handler<RoutingContext> {
     rejectUnknownParameters(ctx.request(), EXPORT_PARAMETERS);
     String txn = ctx.request().getParam("txn");
     String uri = ctx.request().getParam("uri");
-    if (txn != null && uri != null) {
-      throw ProblemException.badRequest("not-yet-supported", "Not supported yet",
-        "transaction parts with uri= are not built yet; export in the transaction without uri, or export by uri alone");
-    }
     if (txn != null) {
-      addPart(ctx, txn, "GET", null);
+      addPart(ctx, txn, "GET", null, uri);
       return;
     }
     if (uri != null) {
@@ -101,13 +99,11 @@ final class ServiceHandler implements Handler<RoutingContext> {
     }
     String txn = request.getParam("txn");
     String uri = request.getParam("uri");
-    if (uri != null && (txn != null || (length != null && !length.strip().equals("0"))
-      || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null)) {
-      throw ProblemException.badRequest("body-and-uri", "Body or URI",
-        txn != null ? "transaction parts with uri= are not built yet" : "an import takes a body or uri=, not both");
+    if (uri != null && ((length != null && !length.strip().equals("0")) || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null)) {
+      throw ProblemException.badRequest("body-and-uri", "Body or URI", "an import takes a body or uri=, not both");
     }
     if (txn != null) {
-      addPart(ctx, txn, request.method().name(), options);
+      addPart(ctx, txn, request.method().name(), options, uri);
       return;
     }
     ImportJob.Source source;
@@ -134,39 +130,60 @@ final class ServiceHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * A part of a transaction: the owner registers it, an import's body is spooled to the file it
-   * names, and the part is answered {@code 201} with its Location only once the body is on disk.
+   * A part of a transaction: the owner registers it; an import's body is spooled to the file it
+   * names and the part answered {@code 201} once the body is on disk. An import by URI is
+   * answered {@code 202} at once (asynchronous protocol) while its file is checked
+   * ({@code DOWNLOADING}, then {@code READY}); the commit waits for it.
    */
-  private void addPart(RoutingContext ctx, String txn, String method, ImportOptions options) {
+  private void addPart(RoutingContext ctx, String txn, String method, ImportOptions options, String uri) {
     HttpServerRequest request = ctx.request();
     boolean export = method.equals("GET");
-    if (!export) {
+    boolean body = !export && uri == null;
+    if (body) {
       request.pause(); // no chunk is lost across the hops before the pipe
     }
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    long contentLength = length == null || export ? -1 : parseLength(length);
-    txns.send(txn, new TxnRequest.AddPart(service, method, options, contentLength)).compose(added -> {
-      String part = added.document().getString("id");
+    long contentLength = length == null || !body ? -1 : parseLength(length);
+    txns.send(txn, new TxnRequest.AddPart(service, method, options, contentLength, uri)).compose(added -> {
       if (export) {
         return Future.succeededFuture(added.document());
       }
-      askForBody(ctx);
-      return ctx.vertx().fileSystem().open(added.file().toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-        .compose(file -> request.pipeTo(new BoundedWriteStream(file, limits.maxBodyBytes()))
-          .onFailure(e -> file.close()))
-        .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
-            spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
-          .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
-    }).onSuccess(part -> {
-      if (part.getBoolean("async", true)) {
-        ctx.response().setStatusCode(201)
-          .putHeader(HttpHeaders.LOCATION, part.getString("location"))
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(part.encodePrettily() + "\n");
-      } else {
-        holdUntilFinished(ctx, txn, part.getString("id"));
+      if (!body) {
+        Future<JsonObject> checked = check(txn, added.document().getString("id"), uri);
+        return added.document().getBoolean("async") ? Future.succeededFuture(added.document()) : checked;
       }
+      return spool(ctx, txn, added);
+    }).onSuccess(part -> {
+      if (!part.getBoolean("async", true)) {
+        holdUntilFinished(ctx, txn, part.getString("id"));
+        return;
+      }
+      ctx.response().setStatusCode("DOWNLOADING".equals(part.getString("state")) ? 202 : 201)
+        .putHeader(HttpHeaders.LOCATION, part.getString("location"))
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(part.encodePrettily() + "\n");
     }).onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> spool(RoutingContext ctx, String txn, TxnReply added) {
+    HttpServerRequest request = ctx.request();
+    String part = added.document().getString("id");
+    askForBody(ctx);
+    return ctx.vertx().fileSystem().open(added.file().toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+      .compose(file -> request.pipeTo(new BoundedWriteStream(file, limits.maxBodyBytes()))
+        .onFailure(e -> file.close()))
+      .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
+          spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
+        .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
+  }
+
+  /** Checks on a worker that the part's file is readable and allowed; the owner hears READY or why not. */
+  private Future<JsonObject> check(String txn, String part, String uri) {
+    Vertx vertx = Vertx.currentContext().owner();
+    return vertx.executeBlocking(() -> files.readable(uri), false)
+      .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, 0,
+        checked.succeeded() ? null : checked.cause().getMessage())))
+      .map(TxnReply::document);
   }
 
   /**

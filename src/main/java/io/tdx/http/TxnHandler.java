@@ -180,14 +180,26 @@ final class TxnHandler {
         json(ctx, reply.document());
         return;
       }
+      if (reply.document().getString("uri") != null && "GET".equals(reply.document().getString("method"))) {
+        ctx.fail(new ProblemException(409, "sent-to-uri", "Export sent to its URI",
+          "part " + part + " exported to " + reply.document().getString("uri") + ", not to the server").with("uri", reply.document().getString("uri")));
+        return;
+      }
       if (reply.file() == null) {
         ctx.fail(new ProblemException(409, "no-result-yet", "No CSV result",
           "part " + part + " is " + reply.document().getString("state") + ": its CSV (export or error file) exists once the transaction has run it")
           .with("state", reply.document().getString("state")));
         return;
       }
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(reply.file().toString())
-        .onFailure(ctx::fail);
+      String file = reply.file().toString();
+      ctx.vertx().fileSystem().exists(file).onSuccess(exists -> {
+        if (!exists) {
+          ctx.fail(new ProblemException(409, "no-result", "No CSV result",
+            "part " + part + " is " + reply.document().getString("state") + " and has no CSV: " + reply.document().getString("error")));
+          return;
+        }
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(file).onFailure(ctx::fail);
+      }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 

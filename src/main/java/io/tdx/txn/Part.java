@@ -16,6 +16,7 @@ final class Part {
   final String method;
   final ImportOptions options;
   final Path body;
+  final String uri;
   final Path resultFile;
   PartState state;
   JsonObject result;
@@ -24,14 +25,15 @@ final class Part {
   /** Bytes of the spooled body counted against txn.maxSpoolBytes (reserved, then as received). */
   long spooled;
 
-  Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Path resultFile) {
+  Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri, Path resultFile) {
     this.id = id;
     this.service = service;
     this.method = method;
     this.options = options;
     this.body = body;
+    this.uri = uri;
     this.resultFile = resultFile;
-    this.state = isExport() ? PartState.READY : PartState.RECEIVING;
+    this.state = isExport() ? PartState.READY : uri != null ? PartState.DOWNLOADING : PartState.RECEIVING;
   }
 
   boolean isExport() {
@@ -49,6 +51,9 @@ final class Part {
       .put("service", service.prefix())
       .put("method", method)
       .put("state", state.name());
+    if (uri != null) {
+      json.put("uri", uri);
+    }
     if (result != null) {
       json.put("result", result);
     }

@@ -1,5 +1,6 @@
 package io.tdx.txn;
 
+import io.tdx.files.FileAccess;
 import io.tdx.load.ImportMode;
 import io.tdx.load.ImportOptions;
 import io.tdx.load.ImportRequest;
@@ -28,10 +29,11 @@ import java.util.Map;
  * parts in the listed order in one workspace transaction. Exports write their CSV to their
  * result file and see the imports before them. Any failing part rolls everything back.
  */
-record TransactionJob(String txn, JsonObject document, List<Work> parts) implements Job<TransactionJob.Outcome> {
+record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAccess files) implements Job<TransactionJob.Outcome> {
 
   /** A part as the job needs it: immutable, handed over from the transaction's verticle. */
-  record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Path resultFile) {
+  record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri,
+              Path resultFile) {
     boolean isExport() {
       return method.equals("GET");
     }
@@ -56,7 +58,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts) impleme
         if (part.isExport()) {
           continue;
         }
-        try (InputStream body = Files.newInputStream(part.body())) {
+        try (InputStream body = part.uri() != null ? files.open(part.uri()) : Files.newInputStream(part.body())) {
           ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
           staged.put(part.id(), session.stage(request, body, part.resultFile()));
         } catch (ProblemException e) {
@@ -67,7 +69,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts) impleme
       Outcome committed = session.inTransaction(tx -> {
         List<StagedImport> all = List.copyOf(staged.values());
         for (Work part : parts) {
-          PartOutcome outcome = part.isExport() ? export(tx, part) : apply(tx, part, staged.get(part.id()), all);
+          PartOutcome outcome = part.isExport() ? export(tx, part, files) : apply(tx, part, staged.get(part.id()), all);
           outcomes.put(part.id(), outcome);
           if (outcome.state() == PartState.FAILED) {
             tx.setRollbackOnly();
@@ -134,7 +136,16 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts) impleme
     return new PartOutcome(part.id(), PartState.DONE, 200, result.toJson(), null);
   }
 
-  private static PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part) throws Exception {
+  private static PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part, FileAccess files) throws Exception {
+    if (part.uri() != null) {
+      try {
+        ExportSummary summary = files.write(part.uri(), out -> tx.export(part.service(), out));
+        return new PartOutcome(part.id(), PartState.DONE, 200,
+          new JsonObject().put("rows", summary.rows()).put("uri", part.uri()), null);
+      } catch (ProblemException e) {
+        return new PartOutcome(part.id(), PartState.FAILED, e.status(), null, e.getMessage());
+      }
+    }
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part.resultFile()), 1 << 16)) {
       ExportSummary summary = tx.export(part.service(), out);
       return new PartOutcome(part.id(), PartState.DONE, 200, new JsonObject().put("rows", summary.rows()), null);

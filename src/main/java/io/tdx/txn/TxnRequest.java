@@ -14,7 +14,9 @@ public sealed interface TxnRequest {
   record Begin(boolean async) implements TxnRequest { }
 
   /** Adds a part; replies with the part's document and, for an import, where to spool its body. */
-  record AddPart(ServiceDefinition service, String method, ImportOptions options, long contentLength) implements TxnRequest { }
+  /** Adds a part; {@code uri} when its file is named by URI (imported from it, or exported to it). */
+  record AddPart(ServiceDefinition service, String method, ImportOptions options, long contentLength, String uri)
+    implements TxnRequest { }
 
   /** The part's body is spooled ({@code error} null) or could not be. */
   record PartReceived(String part, long bytes, String error) implements TxnRequest { }

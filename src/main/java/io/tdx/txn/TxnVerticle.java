@@ -1,6 +1,7 @@
 package io.tdx.txn;
 
 import io.tdx.config.TxnConfig;
+import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
 import io.tdx.worker.Jobs;
 import io.tdx.worker.LocalCodec;
@@ -35,6 +36,7 @@ public final class TxnVerticle extends VerticleBase {
   private final TxnConfig config;
   private final Jobs jobs;
   private final Path spool;
+  private final FileAccess files;
   private final Map<String, Transaction> transactions = new HashMap<>();
   private final Map<String, MessageConsumer<TxnRequest>> consumers = new HashMap<>();
   private final Map<String, List<Message<TxnRequest>>> pollers = new HashMap<>();
@@ -44,7 +46,8 @@ public final class TxnVerticle extends VerticleBase {
   private long lastPurge;
   private TxnJournal journal;
 
-  public TxnVerticle(String prefix, int index, int owners, TxnConfig config, Jobs jobs, Path spool) {
+  public TxnVerticle(String prefix, int index, int owners, TxnConfig config, Jobs jobs, Path spool, FileAccess files) {
+    this.files = files;
     this.prefix = prefix;
     this.index = index;
     this.owners = owners;
@@ -131,8 +134,8 @@ public final class TxnVerticle extends VerticleBase {
           + " in all); retry after some transactions finish").with("retryAfter", 5);
     }
     String id = txn.nextPartId();
-    Path body = add.method().equals("GET") ? null : directory(txn).resolve(id + ".csv");
-    Part part = new Part(id, add.service(), add.method(), add.options(), body, directory(txn).resolve(id + ".result.csv"));
+    Path body = add.method().equals("GET") || add.uri() != null ? null : directory(txn).resolve(id + ".csv");
+    Part part = new Part(id, add.service(), add.method(), add.options(), body, add.uri(), directory(txn).resolve(id + ".result.csv"));
     part.spooled = body == null ? 0 : reserve;
     spooledBytes += part.spooled;
     txn.parts.put(id, part);
@@ -141,7 +144,7 @@ public final class TxnVerticle extends VerticleBase {
 
   private TxnReply received(Transaction txn, TxnRequest.PartReceived received) {
     Part part = existingPart(txn, received.part());
-    if (part.state == PartState.RECEIVING) {
+    if (part.state.arriving()) {
       part.state = received.error() == null ? PartState.READY : PartState.FAILED;
       part.error = received.error();
       spooledBytes += received.bytes() - part.spooled;
@@ -194,7 +197,7 @@ public final class TxnVerticle extends VerticleBase {
 
   private void commitWhenAllArrived(Transaction txn) {
     if (txn.state != TxnState.OPEN || txn.parts.size() < txn.expected
-      || txn.parts.values().stream().anyMatch(p -> p.state == PartState.RECEIVING)) {
+      || txn.parts.values().stream().anyMatch(p -> p.state.arriving())) {
       return;
     }
     startCommit(txn, txn.parts.keySet().stream().limit(txn.expected).toList());
@@ -224,14 +227,14 @@ public final class TxnVerticle extends VerticleBase {
       finish(txn, TxnState.FAILED, "part " + failed.id + " could not be received: " + failed.error);
       return;
     }
-    if (listed.stream().anyMatch(p -> p.state == PartState.RECEIVING)) {
+    if (listed.stream().anyMatch(p -> p.state.arriving())) {
       return;
     }
     txn.running = true;
     List<TransactionJob.Work> work = listed.stream()
-      .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.resultFile)).toList();
+      .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.uri, p.resultFile)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
-    jobs.run(new TransactionJob(txn.id, txn.toJson(), work)).onComplete(done -> {
+    jobs.run(new TransactionJob(txn.id, txn.toJson(), work, files)).onComplete(done -> {
       if (done.failed()) {
         LOG.warn("transaction {} failed", txn.id, done.cause());
         listed.forEach(p -> {
@@ -306,7 +309,9 @@ public final class TxnVerticle extends VerticleBase {
 
   private TxnReply part(Transaction txn, String id) {
     Part part = existingPart(txn, id);
-    boolean hasFile = part.state == PartState.DONE || (part.state == PartState.FAILED && !part.isExport());
+    boolean hasFile = part.isExport()
+      ? part.uri == null && part.state == PartState.DONE
+      : part.state == PartState.DONE || part.state == PartState.FAILED;
     return new TxnReply(part.toJson(txn.id), hasFile ? part.resultFile : null, null);
   }
 
