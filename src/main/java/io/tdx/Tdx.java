@@ -2,6 +2,7 @@ package io.tdx;
 
 import io.tdx.config.TdxConfig;
 import io.tdx.files.FileAccess;
+import io.tdx.files.HttpFetcher;
 import io.tdx.service.Services;
 import io.tdx.http.HttpVerticle;
 import io.tdx.txn.TxnRecovery;
@@ -91,7 +92,9 @@ public final class Tdx {
     ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
     List<String> owners = new CopyOnWriteArrayList<>();
     // creating the roots and resolving their real paths blocks: a worker does it
-    Future<FileAccess> fileAccess = vertx.executeBlocking(() -> new FileAccess(config.files().roots(), config.files().overwrite()), false);
+    Future<FileAccess> fileAccess = vertx.executeBlocking(() -> new FileAccess(config.files().roots(), config.files().overwrite(),
+      new HttpFetcher(config.files().httpAllowHosts(), config.files().httpAllowPrivate(), config.limits().maxBodyBytes(),
+        java.time.Duration.ofSeconds(config.files().httpTimeoutSeconds()))), false);
     return fileAccess.compose(files -> deploy(vertx, config, workspace, prefix, servicesAddresses, reloader, owners, files));
   }
 

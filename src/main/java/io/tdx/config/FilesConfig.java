@@ -11,8 +11,12 @@ import java.util.List;
  *
  * @param roots     the directories {@code file://} URIs may name (default {@code <dataDir>/files})
  * @param overwrite whether an export may replace an existing file (default false)
+ * @param httpAllowHosts   hosts an {@code http(s)://} import may reach even at an internal address
+ * @param httpAllowPrivate whether any internal address may be reached (default false: no SSRF)
+ * @param httpTimeoutSeconds connect and response time allowed to an {@code http(s)://} fetch
  */
-public record FilesConfig(List<Path> roots, boolean overwrite) {
+public record FilesConfig(List<Path> roots, boolean overwrite, List<String> httpAllowHosts, boolean httpAllowPrivate,
+                          long httpTimeoutSeconds) {
 
   static FilesConfig from(JsonObject json, Path dataDir) {
     JsonObject j = json == null ? new JsonObject() : json;
@@ -28,6 +32,14 @@ public record FilesConfig(List<Path> roots, boolean overwrite) {
         roots.add(Path.of(path).toAbsolutePath().normalize());
       }
     }
-    return new FilesConfig(List.copyOf(roots), j.getBoolean("overwrite", false));
+    List<String> hosts = new ArrayList<>();
+    for (Object host : j.getJsonArray("httpAllowHosts", new JsonArray())) {
+      if (!(host instanceof String name) || name.isBlank()) {
+        throw new ConfigException("files: field 'httpAllowHosts' must hold host names");
+      }
+      hosts.add(name);
+    }
+    return new FilesConfig(List.copyOf(roots), j.getBoolean("overwrite", false), List.copyOf(hosts),
+      j.getBoolean("httpAllowPrivate", false), j.getLong("httpTimeoutSeconds", 300L));
   }
 }

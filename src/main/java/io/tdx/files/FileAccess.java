@@ -22,11 +22,25 @@ import java.util.zip.GZIPInputStream;
 public final class FileAccess {
   private final List<Path> roots;
   private final boolean overwrite;
+  private final HttpFetcher http;
 
-  /** @param roots existing directories; they are compared by their real paths */
-  public FileAccess(List<Path> roots, boolean overwrite) {
+  /** @param roots directories (created if missing); they are compared by their real paths */
+  public FileAccess(List<Path> roots, boolean overwrite, HttpFetcher http) {
     this.roots = roots.stream().map(FileAccess::real).toList();
     this.overwrite = overwrite;
+    this.http = http;
+  }
+
+  /** Whether the URI names a file elsewhere ({@code http(s)://}), fetched rather than read in place. */
+  public boolean remote(String uri) {
+    return HttpFetcher.handles(uri);
+  }
+
+  /** Fetches a remote file into {@code target} (a transaction part's spool). */
+  public void download(String uri, Path target) throws Exception {
+    try (InputStream in = open(uri)) {
+      Files.copy(in, target);
+    }
   }
 
   private static Path real(Path root) {
@@ -38,8 +52,11 @@ public final class FileAccess {
     }
   }
 
-  /** Opens a file to import; {@code .gz} files are decompressed. */
-  public InputStream open(String uri) throws IOException {
+  /** Opens a file to import, local or fetched; {@code .gz} files are decompressed. */
+  public InputStream open(String uri) throws Exception {
+    if (remote(uri)) {
+      return http.open(uri);
+    }
     Path path = readable(uri);
     InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
     return path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
@@ -148,7 +165,7 @@ public final class FileAccess {
     }
     if (!"file".equalsIgnoreCase(parsed.getScheme())) {
       throw ProblemException.badRequest("unsupported-scheme", "Unsupported URI scheme",
-        "uri=" + uri + ": this server reads and writes file:// URIs only so far (http, s3 and gs are not built yet)");
+        "uri=" + uri + ": this server reads file:// and http(s):// URIs and writes file:// URIs (s3 and gs are not built yet)");
     }
     if (parsed.getRawPath() == null || !parsed.getRawPath().startsWith("/") || (parsed.getHost() != null && !parsed.getHost().isEmpty())) {
       throw ProblemException.badRequest("bad-uri", "Bad URI", "uri=" + uri + " must be file:///absolute/path");

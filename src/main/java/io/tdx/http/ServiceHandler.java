@@ -149,7 +149,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
         return Future.succeededFuture(added.document());
       }
       if (!body) {
-        Future<JsonObject> checked = check(txn, added.document().getString("id"), uri);
+        Future<JsonObject> checked = check(txn, added, uri);
         return added.document().getBoolean("async") ? Future.succeededFuture(added.document()) : checked;
       }
       return spool(ctx, txn, added);
@@ -177,10 +177,21 @@ final class ServiceHandler implements Handler<RoutingContext> {
         .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
   }
 
-  /** Checks on a worker that the part's file is readable and allowed; the owner hears READY or why not. */
-  private Future<JsonObject> check(String txn, String part, String uri) {
+  /**
+   * On a worker, fetches the part's remote file into its spool, or checks that its local file is
+   * readable and allowed; the owner then hears READY or why not.
+   */
+  private Future<JsonObject> check(String txn, TxnReply added, String uri) {
     Vertx vertx = Vertx.currentContext().owner();
-    return vertx.executeBlocking(() -> files.readable(uri), false)
+    String part = added.document().getString("id");
+    return vertx.executeBlocking(() -> {
+      if (files.remote(uri)) {
+        files.download(uri, added.file());
+      } else {
+        files.readable(uri);
+      }
+      return null;
+    }, false)
       .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, 0,
         checked.succeeded() ? null : checked.cause().getMessage())))
       .map(TxnReply::document);

@@ -58,7 +58,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
         if (part.isExport()) {
           continue;
         }
-        try (InputStream body = part.uri() != null ? files.open(part.uri()) : Files.newInputStream(part.body())) {
+        try (InputStream body = part.body() != null ? Files.newInputStream(part.body()) : files.open(part.uri())) {
           ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
           staged.put(part.id(), session.stage(request, body, part.resultFile()));
         } catch (ProblemException e) {

@@ -134,7 +134,8 @@ public final class TxnVerticle extends VerticleBase {
           + " in all); retry after some transactions finish").with("retryAfter", 5);
     }
     String id = txn.nextPartId();
-    Path body = add.method().equals("GET") || add.uri() != null ? null : directory(txn).resolve(id + ".csv");
+    boolean spooled = !add.method().equals("GET") && (add.uri() == null || files.remote(add.uri()));
+    Path body = spooled ? directory(txn).resolve(id + ".csv") : null;
     Part part = new Part(id, add.service(), add.method(), add.options(), body, add.uri(), directory(txn).resolve(id + ".result.csv"));
     part.spooled = body == null ? 0 : reserve;
     spooledBytes += part.spooled;
