@@ -29,10 +29,6 @@ public final class CsvRowWriter implements Closeable {
     writer.write(record);
   }
 
-  public void flush() throws IOException {
-    writer.flush();
-  }
-
   @Override
   public void close() throws IOException {
     writer.close();

@@ -13,4 +13,16 @@ final class Negotiation {
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     return accept != null && accept.contains("json");
   }
+
+  /** True when the client's {@code Accept} names HTML (a browser). */
+  static boolean wantsHtml(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("text/html");
+  }
+
+  /** True when the client's {@code Accept} names plain text and not JSON (a terminal). */
+  static boolean wantsText(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("text/plain") && !wantsJson(ctx);
+  }
 }

@@ -25,7 +25,6 @@ final class ResponseOutputStream extends OutputStream {
   private volatile boolean gone;
   private byte[] buffer = new byte[CHUNK];
   private int count;
-  private long written;
 
   ResponseOutputStream(HttpServerResponse response, Context context) {
     this.response = response;
@@ -34,11 +33,6 @@ final class ResponseOutputStream extends OutputStream {
       gone = true;
       credits.release(CREDITS);
     });
-  }
-
-  /** Bytes handed to the response so far. */
-  long written() {
-    return written;
   }
 
   @Override
@@ -70,7 +64,6 @@ final class ResponseOutputStream extends OutputStream {
     acquire(1);
     Buffer chunk = Buffer.buffer(count == buffer.length ? buffer : Arrays.copyOf(buffer, count));
     buffer = new byte[CHUNK];
-    written += count;
     count = 0;
     context.runOnContext(v -> {
       if (gone) {

@@ -59,6 +59,24 @@ final class TxnDocuments {
       + rows + "</table></body></html>\n";
   }
 
+  static String listText(JsonArray transactions) {
+    StringBuilder text = new StringBuilder();
+    transactions.forEach(t -> text.append(((JsonObject) t).getString("id")).append(' ')
+      .append(((JsonObject) t).getString("state")).append('\n'));
+    return text.toString();
+  }
+
+  static String listHtml(JsonArray transactions) {
+    StringBuilder rows = new StringBuilder();
+    transactions.forEach(t -> {
+      JsonObject txn = (JsonObject) t;
+      rows.append("<li><a href=\"").append(escape(txn.getString("location"))).append("\">").append(escape(txn.getString("id")))
+        .append("</a> ").append(escape(txn.getString("state"))).append("</li>\n");
+    });
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Transactions</title></head><body><h1>Transactions</h1><ul>\n"
+      + rows + "</ul></body></html>\n";
+  }
+
   private static String summary(JsonObject result) {
     if (result.containsKey("read")) {
       return result.getLong("read") + " read, " + result.getLong("inserted") + " inserted, " + result.getLong("updated")

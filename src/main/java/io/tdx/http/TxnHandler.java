@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The transaction service over HTTP (PROTOCOL.md section 3): start, commit, abort, poll, the
@@ -161,14 +162,7 @@ final class TxnHandler {
   private void document(RoutingContext ctx) {
     txns.send(ctx.pathParam("id"), new TxnRequest.Get()).onSuccess(reply -> {
       JsonObject txn = reply.document();
-      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
-      if (accept != null && accept.contains("text/html")) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(TxnDocuments.html(txn));
-      } else if (accept != null && accept.contains("text/plain") && !accept.contains("json")) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(TxnDocuments.text(txn));
-      } else {
-        json(ctx, txn);
-      }
+      render(ctx, txn, () -> TxnDocuments.html(txn), () -> TxnDocuments.text(txn));
     }).onFailure(ctx::fail);
   }
 
@@ -205,27 +199,20 @@ final class TxnHandler {
 
   private void list(RoutingContext ctx) {
     String state = ctx.request().getParam("state");
-    txns.list(state).onSuccess(all -> {
-      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
-      if (accept != null && accept.contains("text/html")) {
-        StringBuilder rows = new StringBuilder();
-        all.forEach(t -> {
-          JsonObject txn = (JsonObject) t;
-          rows.append("<li><a href=\"").append(TxnDocuments.escape(txn.getString("location"))).append("\">")
-            .append(TxnDocuments.escape(txn.getString("id"))).append("</a> ").append(TxnDocuments.escape(txn.getString("state")))
-            .append("</li>\n");
-        });
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-          .end("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Transactions</title></head><body><h1>Transactions</h1><ul>\n"
-            + rows + "</ul></body></html>\n");
-      } else if (accept != null && accept.contains("text/plain") && !accept.contains("json")) {
-        StringBuilder text = new StringBuilder();
-        all.forEach(t -> text.append(((JsonObject) t).getString("id")).append(' ').append(((JsonObject) t).getString("state")).append('\n'));
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(text.toString());
-      } else {
-        json(ctx, new JsonObject().put("transactions", all));
-      }
-    }).onFailure(ctx::fail);
+    txns.list(state).onSuccess(all -> render(ctx, new JsonObject().put("transactions", all),
+        () -> TxnDocuments.listHtml(all), () -> TxnDocuments.listText(all)))
+      .onFailure(ctx::fail);
+  }
+
+  /** HTML for browsers, text for terminals that ask for it, JSON otherwise. */
+  private static void render(RoutingContext ctx, JsonObject json, Supplier<String> html, Supplier<String> text) {
+    if (Negotiation.wantsHtml(ctx)) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(html.get());
+    } else if (Negotiation.wantsText(ctx)) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(text.get());
+    } else {
+      json(ctx, json);
+    }
   }
 
   private static void json(RoutingContext ctx, JsonObject document) {

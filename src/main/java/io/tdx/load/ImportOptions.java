@@ -13,8 +13,6 @@ import java.util.function.Function;
  */
 public record ImportOptions(boolean abortOnError, ReturnErrors returnErrors, boolean ignoreUnknownColumns) {
 
-  public static final ImportOptions DEFAULT = new ImportOptions(false, ReturnErrors.ON_ERROR, false);
-
   /** {@code return_errors=1|0|on_error}. */
   public enum ReturnErrors { ALWAYS, NEVER, ON_ERROR }
 

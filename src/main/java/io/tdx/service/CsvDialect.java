@@ -6,8 +6,6 @@ package io.tdx.service;
  */
 public record CsvDialect(char delimiter, char quote, char escape) {
 
-  public static final CsvDialect DEFAULT = new CsvDialect(',', '"', (char) 0);
-
   public boolean hasEscape() {
     return escape != 0;
   }

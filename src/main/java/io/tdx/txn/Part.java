@@ -1,6 +1,5 @@
 package io.tdx.txn;
 
-import io.tdx.load.ImportMode;
 import io.tdx.load.ImportOptions;
 import io.tdx.service.ServiceDefinition;
 import io.vertx.core.json.JsonObject;
@@ -38,10 +37,6 @@ final class Part {
 
   boolean isExport() {
     return method.equals("GET");
-  }
-
-  ImportMode mode() {
-    return ImportMode.ofMethod(method);
   }
 
   JsonObject toJson(String txn) {
