@@ -2,7 +2,7 @@ package io.tdx;
 
 import io.tdx.config.TdxConfig;
 import io.tdx.files.FileAccess;
-import io.tdx.files.HttpFetcher;
+import io.tdx.files.CloudClients;
 import io.tdx.service.Services;
 import io.tdx.http.HttpVerticle;
 import io.tdx.txn.TxnRecovery;
@@ -44,6 +44,14 @@ public final class Tdx {
   }
 
   public static Future<TdxServer> start(Vertx vertx, JsonObject configuration) {
+    return start(vertx, configuration, CloudClients.FROM_CONFIGURATION);
+  }
+
+  /**
+   * As {@link #start(Vertx, JsonObject)}, with the embedder's own object-store clients for
+   * {@code s3://} and {@code gs://} URIs (those left null are built from the configuration).
+   */
+  public static Future<TdxServer> start(Vertx vertx, JsonObject configuration, CloudClients clients) {
     TdxConfig config;
     try {
       config = TdxConfig.from(configuration);
@@ -51,7 +59,7 @@ public final class Tdx {
       return Future.failedFuture(e);
     }
     return vertx.executeBlocking(() -> openWorkspace(config), false)
-      .compose(workspace -> deploy(vertx, config, workspace)
+      .compose(workspace -> deploy(vertx, config, workspace, clients)
         .onFailure(e -> vertx.executeBlocking(() -> {
           workspace.close();
           return null;
@@ -85,17 +93,17 @@ public final class Tdx {
     return workspace;
   }
 
-  private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace) {
+  private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, CloudClients clients) {
     String prefix = "tdx." + UUID.randomUUID();
     List<String> servicesAddresses = IntStream.range(0, config.httpInstances())
       .mapToObj(i -> prefix + ".services." + i).toList();
     ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
     List<String> owners = new CopyOnWriteArrayList<>();
     // creating the roots and resolving their real paths blocks: a worker does it
-    Future<FileAccess> fileAccess = vertx.executeBlocking(() -> new FileAccess(config.files().roots(), config.files().overwrite(),
-      new HttpFetcher(config.files().httpAllowHosts(), config.files().httpAllowPrivate(), config.limits().maxBodyBytes(),
-        java.time.Duration.ofSeconds(config.files().httpTimeoutSeconds()))), false);
-    return fileAccess.compose(files -> deploy(vertx, config, workspace, prefix, servicesAddresses, reloader, owners, files));
+    Future<FileAccess> fileAccess = vertx.executeBlocking(
+      () -> new FileAccess(config.files(), config.limits().maxBodyBytes(), clients), false);
+    return fileAccess.compose(files -> deploy(vertx, config, workspace, prefix, servicesAddresses, reloader, owners, files)
+      .onFailure(e -> files.close()));
   }
 
   private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, String prefix,
@@ -112,7 +120,8 @@ public final class Tdx {
             return verticle;
           }, new DeploymentOptions().setInstances(config.httpInstances()))
           .map(id -> {
-            TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, owners, jobs, workspace, reloader);
+            TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, owners, jobs, workspace, reloader,
+              files);
             LOG.info("TDX server listening on {} ({} services, {} event loops, workspace {})", server.url(),
               config.services().all().size(), config.httpInstances(), config.workspace().url());
             return server;
@@ -132,7 +141,7 @@ public final class Tdx {
   }
 
   private record RunningServer(Vertx vertx, TdxConfig config, int port, String http, List<String> owners, Jobs jobs,
-                               Workspace workspace, ServiceReloader reloader) implements TdxServer {
+                               Workspace workspace, ServiceReloader reloader, FileAccess files) implements TdxServer {
 
     @Override
     public String url() {
@@ -156,6 +165,7 @@ public final class Tdx {
         .eventually(() -> Future.all(owners.stream().map(vertx::undeploy).toList()))
         .eventually(jobs::undeploy)
         .eventually(() -> vertx.executeBlocking(() -> {
+          files.close();
           workspace.close();
           return null;
         }, false))

@@ -92,7 +92,7 @@ class FileUriTest extends ServerTest {
     assertEquals("outside-roots", exportOut.getString("rule"));
     assertFalse(Files.exists(dataDir.resolve("leak.csv")));
     RequestErrorsTest.problem(importUri(uri(root.resolve("missing.csv"))), 404, "file-not-found");
-    RequestErrorsTest.problem(importUri("s3://bucket/key.csv"), 400, "unsupported-scheme");
+    RequestErrorsTest.problem(importUri("ftp://example.org/key.csv"), 400, "unsupported-scheme");
     assertEquals("SKU,DESCRIPTION,PRICE\n", tdx.export("/products"));
   }
 

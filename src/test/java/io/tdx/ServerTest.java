@@ -1,5 +1,6 @@
 package io.tdx;
 
+import io.tdx.files.CloudClients;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -17,9 +18,14 @@ abstract class ServerTest {
     return config;
   }
 
+  /** The object-store clients the server is given (by default, built from the configuration). */
+  CloudClients clients() {
+    return CloudClients.FROM_CONFIGURATION;
+  }
+
   @BeforeEach
   void startServer() {
-    tdx = TestServer.start(dataDir, this::configure);
+    tdx = TestServer.start(dataDir, this::configure, clients());
   }
 
   @AfterEach

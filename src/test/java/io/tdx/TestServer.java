@@ -3,6 +3,7 @@ package io.tdx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tdx.config.ConfigLoader;
+import io.tdx.files.CloudClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -40,9 +41,12 @@ public final class TestServer implements AutoCloseable {
   private volatile boolean serving;
   private WebClient client;
 
-  private TestServer(Path dataDir, JsonObject config) {
+  private final CloudClients clients;
+
+  private TestServer(Path dataDir, JsonObject config, CloudClients clients) {
     this.dataDir = dataDir;
     this.config = config;
+    this.clients = clients;
     this.vertx = Vertx.vertx(new VertxOptions()
       .setBlockedThreadCheckInterval(50)
       .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
@@ -82,7 +86,11 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Path dataDir, UnaryOperator<JsonObject> customize) {
-    TestServer test = new TestServer(dataDir, customize.apply(shippedConfig(dataDir)));
+    return start(dataDir, customize, CloudClients.FROM_CONFIGURATION);
+  }
+
+  public static TestServer start(Path dataDir, UnaryOperator<JsonObject> customize, CloudClients clients) {
+    TestServer test = new TestServer(dataDir, customize.apply(shippedConfig(dataDir)), clients);
     try {
       test.startServer();
     } catch (RuntimeException e) {
@@ -93,7 +101,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   private void startServer() {
-    server = await(Tdx.start(vertx, config));
+    server = await(Tdx.start(vertx, config, clients));
     serving = true;
     client = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1").setDefaultPort(server.port()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Reads the configuration file named by {@code TDX_CONF} (default {@code conf/tdx.json}) and
- * applies the environment overrides {@code TDX_HTTP_PORT} and {@code TDX_DATA_DIR}. The file's
+ * applies the environment overrides {@code TDX_HTTP_PORT}, {@code TDX_DATA_DIR} and
+ * {@code TDX_S3_PATH_STYLE}. The file's
  * path is kept as {@code configFile}, so services can be reloaded from it.
  */
 public final class ConfigLoader {
@@ -50,6 +51,12 @@ public final class ConfigLoader {
     String dataDir = env.get("TDX_DATA_DIR");
     if (dataDir != null && !dataDir.isBlank()) {
       result.put("dataDir", dataDir);
+    }
+    String pathStyle = env.get("TDX_S3_PATH_STYLE");
+    if (pathStyle != null && !pathStyle.isBlank()) {
+      JsonObject files = result.getJsonObject("files", new JsonObject());
+      JsonObject s3 = files.getJsonObject("s3", new JsonObject());
+      result.put("files", files.put("s3", s3.put("pathStyle", Boolean.parseBoolean(pathStyle.strip()))));
     }
     return result;
   }

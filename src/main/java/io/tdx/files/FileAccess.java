@@ -1,192 +1,198 @@
 package io.tdx.files;
 
+import io.tdx.config.FilesConfig;
 import io.tdx.problem.ProblemException;
 import java.io.BufferedInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * {@code file://} URIs, confined to the configured roots ({@code files.roots}). Anything else (a
- * {@code ..} segment, a symbolic link that leaves a root, a device or other non-regular file) is
- * a {@code 403} naming the rule. Blocking: call it from worker threads only.
+ * Files named by URI, for imports ({@link #open}) and exports ({@link #write}): {@code file://}
+ * confined to {@code files.roots}, {@code http(s)://} (imports only) with no way to internal
+ * addresses, {@code s3://} and {@code gs://}. A {@code .gz} name is gzip both ways; a remote
+ * file is bounded by {@code limits.maxBodyBytes}. Blocking: call it from worker threads only.
  */
-public final class FileAccess {
-  private final List<Path> roots;
-  private final boolean overwrite;
-  private final HttpFetcher http;
+public final class FileAccess implements AutoCloseable {
+  private static final int BUFFER = 1 << 16;
+  private final Map<String, FileStore> stores;
+  private final long maxBytes;
+  private final Lazy.Closer built = new Lazy.Closer();
 
-  /** @param roots directories (created if missing); they are compared by their real paths */
-  public FileAccess(List<Path> roots, boolean overwrite, HttpFetcher http) {
-    this.roots = roots.stream().map(FileAccess::real).toList();
-    this.overwrite = overwrite;
-    this.http = http;
+  /** Creates the {@code file://} roots if missing: blocking. */
+  public FileAccess(FilesConfig config, long maxBytes, CloudClients clients) {
+    this.maxBytes = maxBytes;
+    HttpFetcher http = new HttpFetcher(config.httpAllowHosts(), config.httpAllowPrivate(), maxBytes,
+      Duration.ofSeconds(config.httpTimeoutSeconds()));
+    this.stores = Map.of(
+      "file", new LocalFiles(config.roots(), config.overwrite()),
+      "http", http,
+      "https", http,
+      "s3", new S3Files(config.s3(), config.overwrite(), clients.s3(), built),
+      "gs", new GcsFiles(config.gcs(), config.overwrite(), clients.gcs(), built));
   }
 
-  /** Whether the URI names a file elsewhere ({@code http(s)://}), fetched rather than read in place. */
+  /** Whether the URI names a file elsewhere, fetched (into a part's spool) rather than read in place. */
   public boolean remote(String uri) {
-    return HttpFetcher.handles(uri);
+    return store(parse(uri)).remote();
   }
 
-  /** Fetches a remote file into {@code target} (a transaction part's spool). */
-  public void download(String uri, Path target) throws Exception {
-    try (InputStream in = open(uri)) {
-      Files.copy(in, target);
+  /** Fetches a remote file, as stored, into {@code target} (a transaction part's spool); its size. */
+  public long download(String uri, Path target) throws Exception {
+    URI parsed = parse(uri);
+    try (InputStream in = new BoundedInputStream(store(parsed).open(parsed), maxBytes, uri)) {
+      return Files.copy(in, target);
     }
   }
 
-  private static Path real(Path root) {
-    try {
-      Files.createDirectories(root);
-      return root.toRealPath();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot use files root " + root, e);
-    }
+  /** Checks that the file exists and may be read. */
+  public void check(String uri) throws Exception {
+    URI parsed = parse(uri);
+    store(parsed).check(parsed);
   }
 
-  /** Opens a file to import, local or fetched; {@code .gz} files are decompressed. */
+  /** Opens a file to import, streamed; a {@code .gz} file is decompressed. */
   public InputStream open(String uri) throws Exception {
-    if (remote(uri)) {
-      return http.open(uri);
-    }
-    Path path = readable(uri);
-    InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-    return path.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+    URI parsed = parse(uri);
+    InputStream stored = store(parsed).open(parsed);
+    return decompressed(parsed, new BoundedInputStream(stored, maxBytes, uri));
   }
 
-  /** The real path of an existing regular file inside a root. */
-  public Path readable(String uri) {
-    Path path = path(uri);
-    Path real;
-    try {
-      real = path.toRealPath();
-    } catch (NoSuchFileException e) {
-      throw new ProblemException(404, "file-not-found", "File not found", "no file at " + uri).with("uri", uri);
-    } catch (IOException e) {
-      throw forbidden(uri, "unreadable", "the file cannot be read: " + e.getMessage());
-    }
-    inRoots(uri, real);
-    if (!Files.isRegularFile(real)) {
-      throw forbidden(uri, "not-a-regular-file", "only regular files can be imported, not devices, directories or pipes");
-    }
-    if (!Files.isReadable(real)) {
-      throw forbidden(uri, "unreadable", "the server may not read this file");
-    }
-    return real;
+  /** Opens a spooled copy of a remote file. */
+  public static InputStream openSpooled(String uri, Path spooled) throws IOException {
+    return decompressed(URI.create(uri), Files.newInputStream(spooled));
   }
 
-  /**
-   * Where an export to {@code uri} goes: a new file in an existing directory inside a root (an
-   * existing one only when {@code files.overwrite} allows it).
-   */
-  public Path writable(String uri) {
-    Path path = path(uri);
-    Path directory;
-    try {
-      directory = path.getParent().toRealPath();
-    } catch (IOException e) {
-      throw new ProblemException(404, "directory-not-found", "Directory not found",
-        "no directory " + path.getParent() + " for " + uri).with("uri", uri);
+  /** A {@code .gz} name whose bytes start as gzip does (an HTTP server may have decoded it already) is decompressed. */
+  private static InputStream decompressed(URI uri, InputStream stored) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(stored, BUFFER);
+    if (!uri.getPath().endsWith(".gz")) {
+      return in;
     }
-    inRoots(uri, directory);
-    Path target = directory.resolve(path.getFileName());
-    if (Files.isSymbolicLink(target)) {
-      throw forbidden(uri, "symbolic-link", "the target is a symbolic link");
-    }
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && (!overwrite || !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS))) {
-      throw new ProblemException(409, "file-exists", "File exists",
-        uri + " exists and files.overwrite is false: exports never overwrite a file unless the configuration allows it")
-        .with("uri", uri);
-    }
-    return target;
+    in.mark(2);
+    boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+    in.reset();
+    return gzip ? new GZIPInputStream(in, BUFFER) : in;
   }
 
-  public boolean overwrite() {
-    return overwrite;
-  }
-
-  /** Writes what {@code writer} produces. */
+  /** Produces an export onto a stream and says what it wrote. */
   @FunctionalInterface
   public interface Writer<T> {
-    T write(java.io.OutputStream out) throws Exception;
+    T write(OutputStream out) throws Exception;
   }
 
   /**
-   * Writes a file at {@code uri} (gzip for {@code .gz}) under a temporary name beside it, then
-   * publishes it in one step, so it appears whole or not at all, never replacing a file unless
-   * {@code files.overwrite} allows it.
+   * An export written but not yet visible at its URI: {@link #publish()} makes it appear whole,
+   * {@link #discard()} drops it.
+   *
+   * @param result what the writer said it wrote
+   * @param bytes  the bytes stored (after gzip)
    */
-  public <T> T write(String uri, Writer<T> writer) throws Exception {
-    Path target = writable(uri);
-    Path temporary = target.resolveSibling("." + target.getFileName() + ".tdx-" + java.util.UUID.randomUUID());
+  public record Staged<T>(T result, long bytes, FileStore.Pending pending) {
+    public void publish() throws Exception {
+      pending.publish();
+    }
+
+    public void discard() {
+      pending.discard();
+    }
+  }
+
+  /** Writes to {@code uri} at once (gzip for {@code .gz}): it appears whole or not at all. */
+  public <T> Staged<T> write(String uri, Writer<T> writer) throws Exception {
+    Staged<T> staged = stage(uri, writer);
     try {
-      T result;
-      java.io.OutputStream file = new java.io.BufferedOutputStream(
-        Files.newOutputStream(temporary, java.nio.file.StandardOpenOption.CREATE_NEW), 1 << 16);
-      try (java.io.OutputStream out = target.getFileName().toString().endsWith(".gz")
-        ? new java.util.zip.GZIPOutputStream(file, 1 << 16) : file) {
-        result = writer.write(out);
+      staged.publish();
+    } catch (Exception | Error e) {
+      staged.discard();
+      throw e;
+    }
+    return staged;
+  }
+
+  /** Writes for {@code uri} (gzip for {@code .gz}) without publishing: a transaction publishes its exports once every part succeeded. */
+  public <T> Staged<T> stage(String uri, Writer<T> writer) throws Exception {
+    URI parsed = parse(uri);
+    long[] bytes = {0};
+    List<T> result = new ArrayList<>(1);
+    FileStore.Pending pending = store(parsed).stage(parsed, stored -> {
+      OutputStream counted = new FilterOutputStream(stored) {
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          bytes[0]++;
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+          out.write(buffer, offset, length);
+          bytes[0] += length;
+        }
+
+        /** The store closes its stream: a writer closing the export must not finish an upload early. */
+        @Override
+        public void close() throws IOException {
+          flush();
+        }
+      };
+      OutputStream out = parsed.getPath().endsWith(".gz") ? new GZIPOutputStream(counted, BUFFER) : counted;
+      result.add(writer.write(out));
+      if (out instanceof GZIPOutputStream gzip) {
+        gzip.finish();
       }
-      publish(uri, temporary, target);
-      return result;
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+      counted.flush();
+    });
+    return new Staged<>(result.get(0), bytes[0], pending);
   }
 
-  private void publish(String uri, Path temporary, Path target) throws IOException {
-    if (overwrite) {
-      Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      return;
-    }
-    // a hard link appears atomically and fails if the name was taken meanwhile: never overwrites
-    try {
-      Files.createLink(target, temporary);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new ProblemException(409, "file-exists", "File exists",
-        uri + " appeared while the export was written; files.overwrite is false").with("uri", uri);
-    }
+  /** Closes the object-store clients the server built. */
+  @Override
+  public void close() {
+    built.close();
   }
 
-  private static Path path(String uri) {
+  private FileStore store(URI uri) {
+    FileStore store = stores.get(uri.getScheme().toLowerCase(Locale.ROOT));
+    if (store == null) {
+      throw ProblemException.badRequest("unsupported-scheme", "Unsupported URI scheme",
+        "uri=" + uri + ": this server reads file://, http(s)://, s3:// and gs:// URIs and writes file://, s3:// and gs:// URIs");
+    }
+    return store;
+  }
+
+  private static URI parse(String uri) {
     URI parsed;
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
       throw ProblemException.badRequest("bad-uri", "Bad URI", "uri=" + uri + " is not a URI: " + e.getMessage());
     }
-    if (!"file".equalsIgnoreCase(parsed.getScheme())) {
-      throw ProblemException.badRequest("unsupported-scheme", "Unsupported URI scheme",
-        "uri=" + uri + ": this server reads file:// and http(s):// URIs and writes file:// URIs (s3 and gs are not built yet)");
+    if (parsed.getScheme() == null || parsed.getPath() == null) {
+      throw ProblemException.badRequest("bad-uri", "Bad URI", "uri=" + uri + " is not an absolute URI such as file:///path or s3://bucket/key");
     }
-    if (parsed.getRawPath() == null || !parsed.getRawPath().startsWith("/") || (parsed.getHost() != null && !parsed.getHost().isEmpty())) {
-      throw ProblemException.badRequest("bad-uri", "Bad URI", "uri=" + uri + " must be file:///absolute/path");
-    }
-    for (String segment : parsed.getRawPath().split("/")) {
-      if (segment.equals("..") || segment.equals(".") || segment.contains("%2e%2e") || segment.contains("%2E%2E")) {
-        throw forbidden(uri, "dot-segments", "'.' and '..' segments are not allowed in file URIs");
-      }
-    }
-    return Path.of(parsed.getPath());
+    return parsed;
   }
 
-  private void inRoots(String uri, Path real) {
-    if (roots.stream().noneMatch(real::startsWith)) {
-      throw forbidden(uri, "outside-roots", "the file resolves (following symbolic links) to " + real
-        + ", outside the configured files.roots " + roots);
-    }
-  }
-
-  private static ProblemException forbidden(String uri, String rule, String detail) {
+  static ProblemException forbidden(String uri, String rule, String detail) {
     return new ProblemException(403, "file-forbidden", "File access forbidden", uri + ": " + detail)
       .with("uri", uri).with("rule", rule);
+  }
+
+  static ProblemException exists(String uri, String what) {
+    return new ProblemException(409, "file-exists", "File exists",
+      uri + " " + what + "; files.overwrite is false: exports never overwrite a file unless the configuration allows it")
+      .with("uri", uri);
   }
 }

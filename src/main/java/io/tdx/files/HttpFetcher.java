@@ -1,7 +1,6 @@
 package io.tdx.files;
 
 import io.tdx.problem.ProblemException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet6Address;
@@ -22,7 +21,7 @@ import java.util.zip.GZIPInputStream;
  * or otherwise internal address (checked after DNS resolution, again at every redirect); sizes
  * and times bounded. Blocking: call it from worker threads only.
  */
-public final class HttpFetcher {
+final class HttpFetcher implements FileStore {
   private static final int MAX_REDIRECTS = 5;
   private final List<String> allowHosts;
   private final boolean allowPrivate;
@@ -30,7 +29,7 @@ public final class HttpFetcher {
   private final Duration timeout;
   private final HttpClient client;
 
-  public HttpFetcher(List<String> allowHosts, boolean allowPrivate, long maxBytes, Duration timeout) {
+  HttpFetcher(List<String> allowHosts, boolean allowPrivate, long maxBytes, Duration timeout) {
     this.allowHosts = allowHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     this.allowPrivate = allowPrivate;
     this.maxBytes = maxBytes;
@@ -38,14 +37,22 @@ public final class HttpFetcher {
     this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build();
   }
 
-  public static boolean handles(String uri) {
-    String lower = uri.toLowerCase(Locale.ROOT);
-    return lower.startsWith("http://") || lower.startsWith("https://");
+  @Override
+  public void check(URI uri) throws IOException, InterruptedException {
+    open(uri).close();
   }
 
-  /** The body at {@code uri}, following at most five redirects, each checked; gzip is decoded. */
-  public InputStream open(String uri) throws IOException, InterruptedException {
-    URI current = URI.create(uri);
+  @Override
+  public Pending stage(URI uri, Writer writer) {
+    throw ProblemException.badRequest("unsupported-scheme", "Unsupported URI scheme",
+      "uri=" + uri + ": http(s):// URIs are for imports only; export to file://, s3:// or gs://");
+  }
+
+  /** The body at {@code uri}, following at most five redirects, each checked; a gzip encoding is decoded. */
+  @Override
+  public InputStream open(URI target) throws IOException, InterruptedException {
+    String uri = target.toString();
+    URI current = target;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       check(uri, current);
       HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(current).timeout(timeout)
@@ -67,11 +74,10 @@ public final class HttpFetcher {
       long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
       if (length > maxBytes) {
         response.body().close();
-        throw tooLarge(uri);
+        throw BoundedInputStream.tooLarge(uri);
       }
-      InputStream body = new Bounded(response.body(), maxBytes, uri);
-      boolean gzip = response.headers().firstValue("Content-Encoding").map(e -> e.equalsIgnoreCase("gzip")).orElse(false)
-        || current.getPath().endsWith(".gz");
+      InputStream body = new BoundedInputStream(response.body(), maxBytes, uri);
+      boolean gzip = response.headers().firstValue("Content-Encoding").map(e -> e.equalsIgnoreCase("gzip")).orElse(false);
       return gzip ? new GZIPInputStream(body, 1 << 16) : body;
     }
     throw new ProblemException(502, "fetch-failed", "Fetch failed", uri + " redirects more than " + MAX_REDIRECTS + " times")
@@ -106,44 +112,5 @@ public final class HttpFetcher {
     return address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
       || address.isAnyLocalAddress() || address.isMulticastAddress()
       || (address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc);
-  }
-
-  private static ProblemException tooLarge(String uri) {
-    return new ProblemException(413, "body-too-large", "File too large", uri + " is larger than limits.maxBodyBytes")
-      .with("uri", uri);
-  }
-
-  /** Refuses to read past the byte limit. */
-  private static final class Bounded extends FilterInputStream {
-    private final long max;
-    private final String uri;
-    private long read;
-
-    Bounded(InputStream in, long max, String uri) {
-      super(in);
-      this.max = max;
-      this.uri = uri;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      count(b < 0 ? 0 : 1);
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = super.read(buffer, offset, length);
-      count(Math.max(n, 0));
-      return n;
-    }
-
-    private void count(int n) {
-      read += n;
-      if (read > max) {
-        throw tooLarge(uri);
-      }
-    }
   }
 }

@@ -186,13 +186,12 @@ final class ServiceHandler implements Handler<RoutingContext> {
     String part = added.document().getString("id");
     return vertx.executeBlocking(() -> {
       if (files.remote(uri)) {
-        files.download(uri, added.file());
-      } else {
-        files.readable(uri);
+        return files.download(uri, added.file());
       }
-      return null;
+      files.check(uri);
+      return 0L;
     }, false)
-      .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, 0,
+      .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, checked.succeeded() ? checked.result() : 0,
         checked.succeeded() ? null : checked.cause().getMessage())))
       .map(TxnReply::document);
   }

@@ -58,7 +58,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
         if (part.isExport()) {
           continue;
         }
-        try (InputStream body = part.body() != null ? Files.newInputStream(part.body()) : files.open(part.uri())) {
+        try (InputStream body = body(part)) {
           ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
           staged.put(part.id(), session.stage(request, body, part.resultFile()));
         } catch (ProblemException e) {
@@ -66,21 +66,13 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
         }
       }
       Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
-      Outcome committed = session.inTransaction(tx -> {
-        List<StagedImport> all = List.copyOf(staged.values());
-        for (Work part : parts) {
-          PartOutcome outcome = part.isExport() ? export(tx, part, files) : apply(tx, part, staged.get(part.id()), all);
-          outcomes.put(part.id(), outcome);
-          if (outcome.state() == PartState.FAILED) {
-            tx.setRollbackOnly();
-            return null;
-          }
-        }
-        Outcome outcome = outcome(true, null, List.copyOf(outcomes.values()));
-        // the record commits with the data it describes, or not at all
-        tx.record(txn, TxnState.COMMITTED.name(), outcome.finished(), outcome.record().encode());
-        return outcome;
-      });
+      Map<String, FileAccess.Staged<ExportSummary>> exports = new LinkedHashMap<>();
+      Outcome committed;
+      try {
+        committed = session.inTransaction(tx -> apply(tx, staged, outcomes, exports));
+      } finally {
+        exports.values().forEach(FileAccess.Staged::discard);
+      }
       staged.values().forEach(TransactionJob::closeQuietly);
       if (committed != null) {
         return committed;
@@ -90,6 +82,38 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
       String cause = "part " + part.id() + " (" + part.method() + " " + part.service().prefix() + ") failed: " + failing.error();
       return recordFailure(session, outcome(false, cause, dependents(outcomes, cause)));
     }
+  }
+
+  /**
+   * Applies the parts in order inside the workspace transaction. Exports to URIs are staged and
+   * published only once every part has succeeded, just before the commit; a publish that fails
+   * (the file appeared meanwhile) fails its part and rolls everything back.
+   */
+  private Outcome apply(WorkspaceSession.WorkspaceTransaction tx, Map<String, StagedImport> staged,
+                        Map<String, PartOutcome> outcomes, Map<String, FileAccess.Staged<ExportSummary>> exports) throws Exception {
+    List<StagedImport> all = List.copyOf(staged.values());
+    for (Work part : parts) {
+      PartOutcome outcome = part.isExport() ? export(tx, part, exports) : apply(tx, part, staged.get(part.id()), all);
+      outcomes.put(part.id(), outcome);
+      if (outcome.state() == PartState.FAILED) {
+        tx.setRollbackOnly();
+        return null;
+      }
+    }
+    for (Map.Entry<String, FileAccess.Staged<ExportSummary>> export : List.copyOf(exports.entrySet())) {
+      try {
+        export.getValue().publish();
+        exports.remove(export.getKey());
+      } catch (ProblemException e) {
+        outcomes.put(export.getKey(), new PartOutcome(export.getKey(), PartState.FAILED, e.status(), null, e.getMessage()));
+        tx.setRollbackOnly();
+        return null;
+      }
+    }
+    Outcome outcome = outcome(true, null, List.copyOf(outcomes.values()));
+    // the record commits with the data it describes, or not at all
+    tx.record(txn, TxnState.COMMITTED.name(), outcome.finished(), outcome.record().encode());
+    return outcome;
   }
 
   private Outcome recordFailure(WorkspaceSession session, Outcome outcome) throws Exception {
@@ -136,12 +160,22 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
     return new PartOutcome(part.id(), PartState.DONE, 200, result.toJson(), null);
   }
 
-  private static PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part, FileAccess files) throws Exception {
+  /** The part's body: spooled (a remote file as fetched, decompressed here), or read in place by URI. */
+  private InputStream body(Work part) throws Exception {
+    if (part.body() == null) {
+      return files.open(part.uri());
+    }
+    return part.uri() != null ? FileAccess.openSpooled(part.uri(), part.body()) : Files.newInputStream(part.body());
+  }
+
+  private PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part,
+                             Map<String, FileAccess.Staged<ExportSummary>> exports) throws Exception {
     if (part.uri() != null) {
       try {
-        ExportSummary summary = files.write(part.uri(), out -> tx.export(part.service(), out));
-        return new PartOutcome(part.id(), PartState.DONE, 200,
-          new JsonObject().put("rows", summary.rows()).put("uri", part.uri()), null);
+        FileAccess.Staged<ExportSummary> written = files.stage(part.uri(), out -> tx.export(part.service(), out));
+        exports.put(part.id(), written);
+        return new PartOutcome(part.id(), PartState.DONE, 200, new JsonObject().put("rows", written.result().rows())
+          .put("bytes", written.bytes()).put("uri", part.uri()), null);
       } catch (ProblemException e) {
         return new PartOutcome(part.id(), PartState.FAILED, e.status(), null, e.getMessage());
       }

@@ -7,15 +7,15 @@ import io.tdx.workspace.Workspace;
 import io.tdx.workspace.WorkspaceSession;
 import io.vertx.core.json.JsonObject;
 
-/** An export to a {@code file://} URI, which appears whole or not at all ({@link FileAccess#write}). */
+/** An export to a file or object named by URI, which appears whole or not at all ({@link FileAccess#write}). */
 public record FileExportJob(ServiceDefinition service, String uri, FileAccess files) implements Job<JsonObject> {
 
   @Override
   public JsonObject run(Workspace workspace) throws Exception {
     try (WorkspaceSession session = workspace.session()) {
-      ExportSummary summary = files.write(uri, out -> session.export(service, out));
-      return new JsonObject().put("service", service.prefix()).put("rows", summary.rows())
-        .put("bytes", java.nio.file.Files.size(files.readable(uri))).put("uri", uri);
+      FileAccess.Staged<ExportSummary> written = files.write(uri, out -> session.export(service, out));
+      return new JsonObject().put("service", service.prefix()).put("rows", written.result().rows())
+        .put("bytes", written.bytes()).put("uri", uri);
     }
   }
 }
