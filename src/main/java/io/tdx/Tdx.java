@@ -99,9 +99,7 @@ public final class Tdx {
       .mapToObj(i -> prefix + ".services." + i).toList();
     ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
     List<String> owners = new CopyOnWriteArrayList<>();
-    // creating the roots and resolving their real paths blocks: a worker does it
-    Future<FileAccess> fileAccess = vertx.executeBlocking(
-      () -> new FileAccess(config.files(), config.limits().maxBodyBytes(), clients), false);
+    Future<FileAccess> fileAccess = FileAccess.deploy(vertx, config.files(), config.limits().maxBodyBytes(), clients);
     return fileAccess.compose(files -> deploy(vertx, config, workspace, prefix, servicesAddresses, reloader, owners, files)
       .onFailure(e -> files.close()));
   }

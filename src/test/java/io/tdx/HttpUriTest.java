@@ -71,6 +71,43 @@ class HttpUriTest extends ServerTest {
   }
 
   @Test
+  @DisplayName("a file fetched into a part's spool counts against txn.maxSpoolBytes")
+  void fetchedPartsCountAgainstTheSpool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path otherData) throws Exception {
+    try (TestServer small = TestServer.start(otherData, config -> configure(config)
+      .put("txn", new JsonObject().put("maxSpoolBytes", 2 * (ImportTest.PRODUCTS.length() + 20))))) {
+      String txn = small.post("/txn/start?async=true", "").getHeader("Location");
+      assertEquals(202, small.post("/products?txn=" + txn.substring(5) + "&uri="
+        + URLEncoder.encode("http://127.0.0.1:" + port + "/products.csv", StandardCharsets.UTF_8), "").statusCode());
+      String state = "DOWNLOADING";
+      for (int i = 0; i < 100 && state.equals("DOWNLOADING"); i++) {
+        Thread.sleep(50);
+        state = small.get(txn + "/p1").bodyAsJsonObject().getString("state");
+      }
+      assertEquals("READY", state);
+      RequestErrorsTest.problem(small.post("/products?txn=" + txn.substring(5), "SKU,PRICE\nA1,1.00\nB2,2.00\nC3,3.00\n"),
+        503, "spool-full");
+    }
+  }
+
+  @Test
+  @DisplayName("an https:// server whose certificate the JDK does not trust is refused, not read")
+  void untrustedCertificate() {
+    var certificate = io.vertx.core.net.SelfSignedCertificate.create("127.0.0.1");
+    HttpServer tls = TestServer.await(tdx.vertx().createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(certificate.keyCertOptions()))
+      .requestHandler(request -> request.response().end(ImportTest.PRODUCTS)).listen(0, "127.0.0.1"));
+    try {
+      JsonObject refused = RequestErrorsTest.problem(importUri("https://127.0.0.1:" + tls.actualPort() + "/products.csv"), 502, "fetch-failed");
+      assertEquals("unreachable", refused.getString("rule"), refused.encode());
+      assertTrue(refused.getString("detail").toLowerCase(java.util.Locale.ROOT).matches(".*(certificat|pkix|ssl|handshake).*"),
+        refused.getString("detail"));
+      assertEquals("SKU,DESCRIPTION,PRICE\n", tdx.export("/products"));
+    } finally {
+      TestServer.await(tls.close());
+    }
+  }
+
+  @Test
   @DisplayName("an asynchronous part by http:// URI is DOWNLOADING, fetched into the spool, then commits")
   void transactionPart() {
     String txn = tdx.post("/txn/start?async=true", "").getHeader("Location");

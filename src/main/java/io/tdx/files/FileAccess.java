@@ -2,6 +2,8 @@ package io.tdx.files;
 
 import io.tdx.config.FilesConfig;
 import io.tdx.problem.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.BufferedInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -30,18 +32,29 @@ public final class FileAccess implements AutoCloseable {
   private final Map<String, FileStore> stores;
   private final long maxBytes;
   private final Lazy.Closer built = new Lazy.Closer();
+  private final Vertx vertx;
+  private final String fetcher;
 
   /** Creates the {@code file://} roots if missing: blocking. */
-  public FileAccess(FilesConfig config, long maxBytes, CloudClients clients) {
+  private FileAccess(Vertx vertx, String fetcher, HttpFetcher http, FilesConfig config, long maxBytes, CloudClients clients) {
+    this.vertx = vertx;
+    this.fetcher = fetcher;
     this.maxBytes = maxBytes;
-    HttpFetcher http = new HttpFetcher(config.httpAllowHosts(), config.httpAllowPrivate(), maxBytes,
-      Duration.ofSeconds(config.httpTimeoutSeconds()));
     this.stores = Map.of(
       "file", new LocalFiles(config.roots(), config.overwrite()),
       "http", http,
       "https", http,
       "s3", new S3Files(config.s3(), config.overwrite(), clients.s3(), built),
       "gs", new GcsFiles(config.gcs(), config.overwrite(), clients.gcs(), built));
+  }
+
+  /** Deploys the {@code http(s)://} fetcher and creates the {@code file://} roots. */
+  public static Future<FileAccess> deploy(Vertx vertx, FilesConfig config, long maxBytes, CloudClients clients) {
+    HttpFetcher http = new HttpFetcher(config.httpAllowHosts(), config.httpAllowPrivate(), maxBytes,
+      Duration.ofSeconds(config.httpTimeoutSeconds()));
+    return vertx.deployVerticle(http).compose(id -> vertx.executeBlocking(
+        () -> new FileAccess(vertx, id, http, config, maxBytes, clients), false)
+      .onFailure(e -> vertx.undeploy(id)));
   }
 
   /** Whether the URI names a file elsewhere, fetched (into a part's spool) rather than read in place. */
@@ -157,10 +170,11 @@ public final class FileAccess implements AutoCloseable {
     return new Staged<>(result.get(0), bytes[0], pending);
   }
 
-  /** Closes the object-store clients the server built. */
+  /** Closes the object-store clients the server built and undeploys the fetcher. */
   @Override
   public void close() {
     built.close();
+    vertx.undeploy(fetcher);
   }
 
   private FileStore store(URI uri) {

@@ -1,5 +1,7 @@
 package io.tdx.http;
 
+import io.tdx.stream.BodyTooLargeException;
+
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tdx.config.ConfigException;
 import io.tdx.problem.ProblemException;

@@ -1,5 +1,8 @@
 package io.tdx.http;
 
+import io.tdx.stream.BodyTooLargeException;
+import io.tdx.stream.ReadStreamInputStream;
+
 import io.tdx.config.Limits;
 import io.tdx.load.ImportMode;
 import io.tdx.load.ImportOptions;
@@ -108,7 +111,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     }
     ImportJob.Source source;
     if (uri == null) {
-      BodyInputStream body = new BodyInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
+      ReadStreamInputStream body = new ReadStreamInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
       askForBody(ctx);
       source = () -> body;
     } else {

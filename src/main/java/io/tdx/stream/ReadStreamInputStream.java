@@ -1,8 +1,8 @@
-package io.tdx.http;
+package io.tdx.stream;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -11,17 +11,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A request body as a blocking {@link InputStream} for a worker thread, with back-pressure:
- * the request is paused while more than {@link #HIGH_WATER} bytes wait to be read and resumed
- * once the reader has drained half of them, so a body of any size holds little memory.
- * Attach it on the event loop before any asynchronous hop, so no chunk is lost.
+ * A stream of buffers (a request body, a fetched response) as a blocking {@link InputStream} for
+ * a worker thread, with back-pressure: the stream is paused while more than {@link #HIGH_WATER}
+ * bytes wait to be read and resumed once the reader has drained half of them, so a body of any
+ * size holds little memory. Attach it on the stream's context before any asynchronous hop, so no
+ * chunk is lost.
  */
-final class BodyInputStream extends InputStream {
+public final class ReadStreamInputStream extends InputStream {
   static final long HIGH_WATER = 1 << 20;
   private static final Object END = new Object();
   private final BlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
   private final AtomicLong buffered = new AtomicLong();
-  private final HttpServerRequest request;
+  private final ReadStream<Buffer> stream;
   private final Context context;
   private final long maxBytes;
   // event-loop state; paused is read by the worker as a hint
@@ -34,13 +35,17 @@ final class BodyInputStream extends InputStream {
   private int position;
   private boolean finished;
 
-  BodyInputStream(HttpServerRequest request, Context context, long maxBytes) {
-    this.request = request;
+  /**
+   * @param context  the stream's context, where it is resumed
+   * @param maxBytes past this many bytes the reader gets a {@link BodyTooLargeException}
+   */
+  public ReadStreamInputStream(ReadStream<Buffer> stream, Context context, long maxBytes) {
+    this.stream = stream;
     this.context = context;
     this.maxBytes = maxBytes;
-    request.handler(this::onData);
-    request.endHandler(v -> onEnd());
-    request.exceptionHandler(this::onError);
+    stream.handler(this::onData);
+    stream.endHandler(v -> onEnd());
+    stream.exceptionHandler(this::onError);
   }
 
   private void onData(Buffer chunk) {
@@ -56,7 +61,7 @@ final class BodyInputStream extends InputStream {
     chunks.add(chunk);
     if (buffered.addAndGet(chunk.length()) > HIGH_WATER && !paused) {
       paused = true;
-      request.pause();
+      stream.pause();
     }
   }
 
@@ -68,7 +73,7 @@ final class BodyInputStream extends InputStream {
   private void onError(Throwable error) {
     if (!failed) {
       failed = true;
-      chunks.add(new IOException("the request body could not be read: " + error.getMessage(), error));
+      chunks.add(new IOException("the body could not be read: " + error.getMessage(), error));
     }
   }
 
@@ -76,7 +81,7 @@ final class BodyInputStream extends InputStream {
     if (paused && !ended && !failed && buffered.get() <= HIGH_WATER / 2) {
       paused = false;
       try {
-        request.resume();
+        stream.resume();
       } catch (IllegalStateException alreadyRead) {
         // the request ended meanwhile: nothing left to resume
       }
@@ -112,7 +117,7 @@ final class BodyInputStream extends InputStream {
       next = chunks.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading the request body");
+      throw new InterruptedIOException("interrupted while reading the body");
     }
     if (next == END) {
       finished = true;
