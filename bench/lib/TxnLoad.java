@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * another for a fixed time: start, two small parts (/products and /sales), commit, poll to
  * done. Non-blocking (Vert.x web client), so it measures the server, not its own threads.
  * Prints one JSON line: protocol, transactions/s, p50/p99/max ms, errors, connections opened.
+ * Mode {@code open} starts COUNT asynchronous transactions (CLIENTS at a time) and leaves them
+ * open, for the heap they hold; it prints how many opened and the errors.
  *
  * usage: java -cp CLASSPATH TxnLoad.java PORT async|sync CLIENTS SECONDS
+ *        java -cp CLASSPATH TxnLoad.java PORT open CLIENTS COUNT
  */
 public class TxnLoad {
   static final AtomicLong sequence = new AtomicLong();
@@ -37,6 +40,10 @@ public class TxnLoad {
       .withConnectHandler(connection -> connections.incrementAndGet())
       .build();
     WebClient client = WebClient.wrap(http);
+    if (args[1].equals("open")) {
+      open(vertx, client, clients, Long.parseLong(args[3]));
+      return;
+    }
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger errors = new AtomicInteger();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -54,6 +61,38 @@ public class TxnLoad {
       args[1], clients, elapsed, sorted.size(), sorted.size() / elapsed, pct(sorted, 0.50), pct(sorted, 0.99),
       sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6, errors.get(), connections.get());
     vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
+  /** Starts COUNT asynchronous transactions, CLIENTS at a time, and leaves them open. */
+  static void open(Vertx vertx, WebClient client, int clients, long count) throws Exception {
+    AtomicLong next = new AtomicLong();
+    AtomicInteger opened = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(clients);
+    long started = System.nanoTime();
+    for (int c = 0; c < clients; c++) {
+      vertx.runOnContext(v -> openNext(client, next, count, opened, errors, done));
+    }
+    done.await();
+    System.out.printf("{\"opened\": %d, \"errors\": %d, \"seconds\": %.1f}%n", opened.get(), errors.get(),
+      (System.nanoTime() - started) / 1e9);
+    vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
+  static void openNext(WebClient client, AtomicLong next, long count, AtomicInteger opened, AtomicInteger errors,
+                       CountDownLatch done) {
+    if (next.incrementAndGet() > count) {
+      done.countDown();
+      return;
+    }
+    send(client, HttpMethod.POST, "/txn/start?async=true", null).onComplete(started -> {
+      if (started.succeeded() && started.result().statusCode() == 201) {
+        opened.incrementAndGet();
+      } else {
+        errors.incrementAndGet();
+      }
+      openNext(client, next, count, opened, errors, done);
+    });
   }
 
   static double pct(List<Long> sorted, double p) {

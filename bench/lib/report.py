@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns the raw figures of bench/import-export into a markdown table (stdout) and a JSON file.
+"""Turns the raw figures of bench/run into a markdown table (stdout) and a JSON file.
 
 usage: report.py MEASURE.tsv KV.tsv OUT.json
 
@@ -14,7 +14,115 @@ OPS = [
     ("import", "import into an empty table", "POST /sales", "\\copy FROM"),
     ("upsert", "re-import, every row exists (upsert)", "POST /sales", "\\copy to temp + INSERT ON CONFLICT"),
     ("export", "export ordered by key", "GET /sales", "\\copy (SELECT ... ORDER BY key) TO"),
+    ("txn", "transaction import: /products and /sales in one asynchronous transaction, start to 303",
+     "POST /txn/start, two parts, commit, poll", None),
 ]
+
+TARGET_CLIENTS = 64
+
+
+def load_json(kv, key):
+    try:
+        return json.loads(kv[key])
+    except (KeyError, ValueError):
+        return None
+
+
+def limits_section(runs, results, out):
+    parse, read = summary(runs, "limit", "parse"), summary(runs, "limit", "read")
+    if not parse:
+        return None
+    imp = results["tdx"]["import"]
+    ratio = round(imp["rows_per_s"] / parse["rows_per_s"], 2) if imp and parse["rows_per_s"] else None
+    out.append("")
+    out.append("### Limit: what parsing alone allows (same file, one pass in a fresh JVM)")
+    out.append("")
+    out.append("| figure | s | rows/s | MB/s |")
+    out.append("|---|---:|---:|---:|")
+    for label, figure in (("plain read of the file", read), ("the server's CSV parsing alone (CsvRowReader)", parse),
+                          ("import into an empty table (above)", imp)):
+        if figure:
+            out.append(f"| {label} | {fmt_time(figure)} | {fmt_int(figure['rows_per_s'])} | {figure['mb_per_s']} |")
+    if ratio is not None:
+        out.append("")
+        out.append(f"Import rate / parsing rate: {ratio:.2f}.")
+    return {"read": read, "parse": parse, "import_over_parse": ratio}
+
+
+def load_section(kv, out):
+    runs = [r for r in (load_json(kv, "load.async"), load_json(kv, "load.sync")) if r]
+    if not runs:
+        return None
+    out.append("")
+    out.append(f"### Protocol load: {kv.get('clients')} concurrent clients, {kv.get('load_seconds')} s each "
+               "(start, two one-row parts, commit, poll to done; non-blocking Vert.x web client)")
+    out.append("")
+    out.append("| protocol | transactions/s | p50 ms | p99 ms | max ms | errors | client connections |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    for r in runs:
+        if r.get("failed"):
+            out.append(f"| {r['protocol']} | **FAILED** | | | | | |")
+            continue
+        out.append(f"| {r['protocol']} | {r['per_second']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+                   f"{r['max_ms']:.1f} | {r['errors']} | {r['connections']} |")
+    return {r["protocol"]: r for r in runs}
+
+
+def open_section(kv, out):
+    result = load_json(kv, "open.result")
+    if result is None:
+        return None
+    before, after = num(kv.get("open.heap_before_kb")), num(kv.get("open.heap_after_kb"))
+    figure = {"opened": result.get("opened"), "errors": result.get("errors"), "heap_before_mb": None,
+              "heap_after_mb": None, "heap_growth_mb": None, "bytes_per_transaction": None,
+              "peak_rss_mb": num(kv.get("open.peak_rss_mb"))}
+    if isinstance(before, int) and isinstance(after, int):
+        figure.update(heap_before_mb=round(before / 1024, 1), heap_after_mb=round(after / 1024, 1),
+                      heap_growth_mb=round((after - before) / 1024, 1),
+                      bytes_per_transaction=round((after - before) * 1024 / max(1, result.get("opened", 1))))
+    out.append("")
+    out.append(f"### Open transactions: {figure['opened']:,} asynchronous transactions started and left open "
+               f"(heap in use after a full GC, jcmd)")
+    out.append("")
+    out.append("| figure | value |")
+    out.append("|---|---:|")
+    out.append(f"| heap in use before | {figure['heap_before_mb']} MB |")
+    out.append(f"| heap in use with them open | {figure['heap_after_mb']} MB |")
+    out.append(f"| growth | {figure['heap_growth_mb']} MB ({fmt_int(figure['bytes_per_transaction'])} bytes a transaction) |")
+    out.append(f"| errors | {figure['errors']} |")
+    return figure
+
+
+def targets_section(results, limit, load, out):
+    def faster(op):
+        t, p = results["tdx"][op], results["pg"][op]
+        return round(p["median_s"] / t["median_s"], 2) if t and p and t["median_s"] > 0 else None
+    rows = []
+    imp = faster("import")
+    rows.append(("import at least 1.5x as fast as PostgreSQL \\copy", "PG time / TDX time",
+                 imp, None if imp is None else imp >= 1.5))
+    ratio = limit and limit["import_over_parse"]
+    rows.append(("import at least half the rate of parsing alone", "import rows/s / parse rows/s",
+                 ratio, None if ratio is None else ratio >= 0.5))
+    exp = faster("export")
+    rows.append(("export at least as fast as PostgreSQL \\copy TO STDOUT", "PG time / TDX time",
+                 exp, None if exp is None else exp >= 1.0))
+    a = load and load.get("async")
+    if a and not a.get("failed"):
+        holds = a["per_second"] >= 2000 and a["p99_ms"] < 100
+        rows.append((f"asynchronous protocol: at least 2,000 transactions/s, p99 under 100 ms at {TARGET_CLIENTS} clients",
+                     f"transactions/s, p99 ms at {a['clients']} clients", f"{a['per_second']:,.0f}, {a['p99_ms']:.0f}",
+                     holds if a["clients"] == TARGET_CLIENTS else None))
+    out.append("")
+    out.append("### Targets")
+    out.append("")
+    out.append("| target | measured as | value | holds |")
+    out.append("|---|---|---:|---|")
+    for label, how, value, holds in rows:
+        text = "–" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+        verdict = "n/a" if holds is None else ("yes" if holds else "**no**")
+        out.append(f"| {label} | {how} | {text} | {verdict} |")
+    return [{"target": label, "measured_as": how, "value": value, "holds": holds} for label, how, value, holds in rows]
 
 
 def load(measure_path, kv_path):
@@ -95,7 +203,7 @@ def main():
     results = {"tdx": {}, "pg": {}, "ratio_tdx_over_pg": {}}
     for op, *_ in OPS:
         results["tdx"][op] = summary(runs, "tdx", op)
-        results["pg"][op] = summary(runs, "pg", op) if pg_on else None
+        results["pg"][op] = summary(runs, "pg", op) if pg_on and op != "txn" else None
         t, p = results["tdx"][op], results["pg"][op]
         results["ratio_tdx_over_pg"][op] = (round(t["median_s"] / p["median_s"], 2)
                                             if t and p and p["median_s"] > 0 else None)
@@ -136,6 +244,10 @@ def main():
     else:
         notes.append(f"PostgreSQL comparison skipped: {kv.get('pg_reason', '')}")
     out.append("; ".join(notes) + ".")
+    limit = limits_section(runs, results, out)
+    load_figures = load_section(kv, out)
+    open_txns = open_section(kv, out)
+    targets = targets_section(results, limit, load_figures, out)
 
     memory = None
     if "gb.rows" in kv:
@@ -203,7 +315,7 @@ def main():
     print()
 
     doc = {
-        "benchmark": "import-export",
+        "benchmark": "run",
         "date": kv["date"],
         "commit": kv["commit"],
         "tree_dirty": kv.get("dirty") == "true",
@@ -234,6 +346,10 @@ def main():
         "timed_peak_rss_mb": num(kv.get("timed.peak_rss_mb")),
         "timed_heap_peak_mb": max(heaps) if heaps else None,
         "memory": memory,
+        "limit": limit,
+        "load": load_figures,
+        "open_transactions": open_txns,
+        "targets": targets,
         "failures": int(kv.get("failures", "0")),
         "table_markdown": text,
     }
