@@ -247,7 +247,6 @@ def main():
     limit = limits_section(runs, results, out)
     load_figures = load_section(kv, out)
     open_txns = open_section(kv, out)
-    targets = targets_section(results, limit, load_figures, out)
 
     memory = None
     if "gb.rows" in kv:
@@ -308,6 +307,8 @@ def main():
             out.append("| server | **died** |")
         if memory["out_of_memory_error"]:
             out.append("| server log | **OutOfMemoryError** |")
+
+    targets = targets_section(results, limit, load_figures, out)
 
     text = "\n".join(out)
     print()
