@@ -7,7 +7,8 @@ import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
-import io.tdx.worker.Job;
+import io.tdx.worker.GroupableJob;
+import io.tdx.worker.JobOutcome;
 import io.tdx.workspace.ExportSummary;
 import io.tdx.workspace.StagedImport;
 import io.tdx.workspace.Workspace;
@@ -29,7 +30,8 @@ import java.util.Map;
  * parts in the listed order in one workspace transaction. Exports write their CSV to their
  * result file and see the imports before them. Any failing part rolls everything back.
  */
-record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAccess files) implements Job<TransactionJob.Outcome> {
+record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAccess files)
+  implements GroupableJob<TransactionJob.Outcome> {
 
   /** A part as the job needs it: immutable, handed over from the transaction's verticle. */
   record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri,
@@ -48,6 +50,25 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
 
   /** What became of the transaction: committed, or the failing part and its cause; when; and its record. */
   record Outcome(boolean committed, String cause, List<PartOutcome> parts, Instant finished, JsonObject record) {
+  }
+
+  @Override
+  public boolean groupable() {
+    return TransactionGroup.groupable(this);
+  }
+
+  @Override
+  public List<JobOutcome> runTogether(List<GroupableJob<?>> jobs, Workspace workspace) {
+    return TransactionGroup.run(jobs, workspace);
+  }
+
+  /** The outcome of this transaction committed with these import results, one per part (a group commit). */
+  Outcome committed(List<ImportResult> results) {
+    List<PartOutcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      outcomes.add(new PartOutcome(parts.get(i).id(), PartState.DONE, 200, results.get(i).toJson(), null));
+    }
+    return outcome(true, null, outcomes);
   }
 
   @Override

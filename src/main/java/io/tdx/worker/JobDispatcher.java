@@ -6,15 +6,20 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.Deque;
 import java.util.List;
 
 /**
  * Hands jobs to idle workspace workers, first come first served, and queues the rest up to a
- * bound; past it a job is refused with {@code 503}. Its queue and idle set are its own state,
- * touched only on its event loop.
+ * bound; past it a job is refused with {@code 503}. A {@link GroupableJob} takes every waiting
+ * job of its class along (up to {@link #MAX_GROUP}): while the workers are busy, commits queue
+ * up and then run as one group. Its queue and idle set are its own state, touched only on its
+ * event loop.
  */
 final class JobDispatcher extends VerticleBase {
+  static final int MAX_GROUP = 64;
   private final String address;
   private final Deque<String> idle;
   private final Deque<Message<Job<?>>> waiting = new ArrayDeque<>();
@@ -46,10 +51,13 @@ final class JobDispatcher extends VerticleBase {
   }
 
   private void dispatch(String worker, Message<Job<?>> job) {
-    vertx.eventBus().request(worker, job.body(), LocalCodec.options(Jobs.TIMEOUT_MILLIS))
+    List<Message<Job<?>>> group = groupOf(job);
+    Job<?> work = group.size() == 1 ? job.body()
+      : new GroupRun(group.stream().<GroupableJob<?>>map(m -> (GroupableJob<?>) m.body()).toList());
+    vertx.eventBus().request(worker, work, LocalCodec.options(Jobs.TIMEOUT_MILLIS))
       .onComplete(reply -> {
         JobOutcome outcome = reply.succeeded() ? (JobOutcome) reply.result().body() : new JobOutcome(null, reply.cause());
-        job.reply(outcome, LocalCodec.options(Jobs.TIMEOUT_MILLIS));
+        replyAll(group, outcome);
         Message<Job<?>> next = waiting.poll();
         if (next != null) {
           dispatch(worker, next);
@@ -57,6 +65,35 @@ final class JobDispatcher extends VerticleBase {
           idle.add(worker);
         }
       });
+  }
+
+  /** The job, and when it is groupable every waiting groupable job of its class, taken off the queue. */
+  private List<Message<Job<?>>> groupOf(Message<Job<?>> job) {
+    List<Message<Job<?>>> group = new ArrayList<>(List.of(job));
+    if (job.body() instanceof GroupableJob<?> first && first.groupable()) {
+      Iterator<Message<Job<?>>> queued = waiting.iterator();
+      while (queued.hasNext() && group.size() < MAX_GROUP) {
+        Message<Job<?>> next = queued.next();
+        if (next.body().getClass() == first.getClass() && ((GroupableJob<?>) next.body()).groupable()) {
+          group.add(next);
+          queued.remove();
+        }
+      }
+    }
+    return group;
+  }
+
+  /** Answers each job of a group with its own outcome (or all with the group's failure). */
+  @SuppressWarnings("unchecked")
+  private static void replyAll(List<Message<Job<?>>> group, JobOutcome outcome) {
+    if (group.size() == 1) {
+      group.get(0).reply(outcome, LocalCodec.options(Jobs.TIMEOUT_MILLIS));
+      return;
+    }
+    List<JobOutcome> outcomes = outcome.failure() == null ? (List<JobOutcome>) outcome.value() : null;
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).reply(outcomes == null ? outcome : outcomes.get(i), LocalCodec.options(Jobs.TIMEOUT_MILLIS));
+    }
   }
 
   @Override

@@ -1,5 +1,5 @@
 package io.tdx.worker;
 
 /** A job's reply on the event bus: its value, or the failure it ended with. */
-record JobOutcome(Object value, Throwable failure) {
+public record JobOutcome(Object value, Throwable failure) {
 }

@@ -40,6 +40,15 @@ final class DuckDbSession implements WorkspaceSession {
   }
 
   @Override
+  public StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception {
+    return new GroupStager(new Stager(connection, limits), limits, () -> {
+      String table = "tdx_stage_" + stagingTables.size();
+      stagingTables.add(table);
+      return table;
+    }).stage(transactions);
+  }
+
+  @Override
   public <T> T inTransaction(TransactionWork<T> work) throws Exception {
     // DuckDB fails conflicting writers instead of making them wait, and a snapshot taken
     // before another writer's commit would miss its keys: writers take turns.
@@ -125,6 +134,16 @@ final class DuckDbSession implements WorkspaceSession {
     @Override
     public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
       return Exporter.export(connection, service, csv);
+    }
+
+    @Override
+    public List<List<ImportResult>> applyGroup(StagedGroup group) throws Exception {
+      return new GroupMerger(connection, services).apply(group);
+    }
+
+    @Override
+    public void recordAll(List<TxnRecord> records) throws Exception {
+      TxnRecords.saveAll(connection, records);
     }
 
     @Override

@@ -18,6 +18,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -76,10 +78,17 @@ final class Merger {
 
   private ImportResult upsert(StagedImport staged) throws SQLException, IOException {
     long accepted = accepted(staged);
-    String source = keepAbsentValues(staged);
-    long updated = update("DELETE FROM " + table(staged) + matched(staged));
-    insert(staged, "SELECT " + Sql.columnList(staged.request().service().columns(), "") + " FROM " + source);
+    long updated = upsert(staged.table(), staged.mapping(), staged.request().service());
     return result(staged, accepted - updated, updated, 0, false);
+  }
+
+  /** Upserts the accepted rows of a staging table (of one part, or of parts whose keys are disjoint); the rows replaced. */
+  long upsert(String table, HeaderMapping mapping, ServiceDefinition service) throws SQLException {
+    String source = keepAbsentValues(table, mapping, service);
+    long updated = update("DELETE FROM " + Sql.quote(service.table()) + matched(table, service));
+    update("INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(service.columns(), "") + ") SELECT "
+      + Sql.columnList(service.columns(), "") + " FROM " + source);
+    return updated;
   }
 
   private static String table(StagedImport staged) {
@@ -88,8 +97,12 @@ final class Merger {
 
   /** {@code t WHERE} the row's key is among the accepted staged rows. */
   private static String matched(StagedImport staged) {
-    return " t WHERE EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s." + ACCEPTED + " AND "
-      + Sql.keysMatch(staged.request().service().keys(), "s", "t") + ")";
+    return matched(staged.table(), staged.request().service());
+  }
+
+  private static String matched(String table, ServiceDefinition service) {
+    return " t WHERE EXISTS (SELECT 1 FROM " + table + " s WHERE s." + ACCEPTED + " AND "
+      + Sql.keysMatch(service.keys(), "s", "t") + ")";
   }
 
   private long accepted(StagedImport staged) throws SQLException {
@@ -102,25 +115,27 @@ final class Merger {
    * index must fit in memory and its updates keep their undo in memory, so rows are merged by
    * deleting the matched ones and inserting their new versions, set-based and spillable.
    */
-  private String keepAbsentValues(StagedImport staged) throws SQLException {
-    ServiceDefinition service = staged.request().service();
-    HeaderMapping mapping = staged.mapping();
+  private String keepAbsentValues(String table, HeaderMapping mapping, ServiceDefinition service) throws SQLException {
     if (service.columns().stream().allMatch(mapping::carries)) {
-      return "(SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED + ")";
+      return "(SELECT " + selectAll(mapping, service) + " FROM " + table + " WHERE " + ACCEPTED + ")";
     }
-    String merged = staged.table() + "_merged";
+    String merged = table + "_merged";
     String columns = service.columns().stream()
       .map(c -> (mapping.carries(c) ? "s." : "t.") + Sql.quote(c.name()) + " AS " + Sql.quote(c.name()))
       .collect(Collectors.joining(", "));
-    update("CREATE TEMP TABLE " + merged + " AS SELECT " + columns + " FROM " + staged.table() + " s LEFT JOIN "
+    update("CREATE TEMP TABLE " + merged + " AS SELECT " + columns + " FROM " + table + " s LEFT JOIN "
       + Sql.quote(service.table()) + " t ON " + Sql.keysMatch(service.keys(), "s", "t") + " WHERE s." + ACCEPTED);
     return merged;
   }
 
   /** Every column of the service in declared order; NULL for the columns the file lacks. */
   private static String selectAll(StagedImport staged) {
-    return staged.request().service().columns().stream()
-      .map(c -> staged.mapping().carries(c) ? Sql.quote(c.name()) : "CAST(NULL AS " + Sql.type(c) + ")")
+    return selectAll(staged.mapping(), staged.request().service());
+  }
+
+  private static String selectAll(HeaderMapping mapping, ServiceDefinition service) {
+    return service.columns().stream()
+      .map(c -> mapping.carries(c) ? Sql.quote(c.name()) : "CAST(NULL AS " + Sql.type(c) + ")")
       .collect(Collectors.joining(", "));
   }
 
@@ -130,7 +145,19 @@ final class Merger {
   }
 
   private void checkReferences(StagedImport staged, List<StagedImport> siblings) throws SQLException {
-    for (Column column : staged.mapping().staged()) {
+    checkReferences(staged.table(), staged.mapping(), target -> siblings.stream()
+      .filter(sibling -> sibling.request().service() == target && sibling.request().mode() != ImportMode.DELETE)
+      .map(StagedImport::table).toList());
+  }
+
+  /**
+   * Checks the references of a staging table's accepted rows: satisfied by a key of the
+   * referenced table, or by an accepted row of the same or an earlier transaction staged for the
+   * referenced service ({@code stagedFor}); missing ones are rejected, or added (accumulate).
+   */
+  void checkReferences(String table, HeaderMapping mapping, Function<ServiceDefinition, List<String>> stagedFor)
+    throws SQLException {
+    for (Column column : mapping.staged()) {
       if (column.reference() == null) {
         continue;
       }
@@ -139,17 +166,15 @@ final class Merger {
       String value = Sql.quote(column.name());
       StringBuilder missing = new StringBuilder("s." + value + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
         + Sql.quote(target.table()) + " r WHERE r." + targetKey + " = s." + value + ")");
-      for (StagedImport sibling : siblings) {
-        if (sibling.request().service() == target && sibling.request().mode() != ImportMode.DELETE) {
-          missing.append(" AND NOT EXISTS (SELECT 1 FROM ").append(sibling.table()).append(" p WHERE p.").append(ACCEPTED)
-            .append(" AND p.").append(targetKey).append(" = s.").append(value).append(")");
-        }
+      for (String sibling : stagedFor.apply(target)) {
+        missing.append(" AND NOT EXISTS (SELECT 1 FROM ").append(sibling).append(" p WHERE p.").append(ACCEPTED)
+          .append(" AND p.__txn <= s.__txn AND p.").append(targetKey).append(" = s.").append(value).append(")");
       }
       if (column.reference().accumulate()) {
         update("INSERT INTO " + Sql.quote(target.table()) + " (" + targetKey + ") SELECT DISTINCT s." + value + " FROM "
-          + staged.table() + " s WHERE s." + ACCEPTED + " AND " + missing);
+          + table + " s WHERE s." + ACCEPTED + " AND " + missing);
       } else {
-        update("UPDATE " + staged.table() + " s SET __code = '" + CauseCode.UNKNOWN_REFERENCE + "', __cause = "
+        update("UPDATE " + table + " s SET __code = '" + CauseCode.UNKNOWN_REFERENCE + "', __cause = "
           + Sql.literal(column.name() + " ") + " || CAST(s." + value + " AS VARCHAR) || "
           + Sql.literal(" is not a key of " + target.prefix()) + " WHERE s." + ACCEPTED + " AND " + missing);
       }
@@ -193,19 +218,24 @@ final class Merger {
 
   /** Appends the rows rejected by set-based checks (duplicates, references) to the error file. */
   private void reportRejected(StagedImport staged) throws SQLException {
-    List<Column> columns = staged.mapping().staged();
-    List<String> header = staged.mapping().header();
-    String sql = "SELECT __line, " + Sql.columnList(columns, "") + ", __cause, __code FROM " + staged.table()
-      + " WHERE __code IS NOT NULL ORDER BY __line";
+    reportRejected(staged.table(), staged.mapping(), part -> staged.errors());
+  }
+
+  /** Appends the rows rejected by set-based checks to the error file of their part. */
+  void reportRejected(String table, HeaderMapping mapping, IntFunction<ErrorSink> errorsOfPart) throws SQLException {
+    List<Column> columns = mapping.staged();
+    List<String> header = mapping.header();
+    String sql = "SELECT __part, __line, " + Sql.columnList(columns, "") + ", __cause, __code FROM " + table
+      + " WHERE __code IS NOT NULL ORDER BY __part, __line";
     try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
       while (rows.next()) {
         String[] fields = new String[header.size()];
         for (int i = 0; i < columns.size(); i++) {
           Column column = columns.get(i);
-          fields[staged.mapping().fieldIndex(i)] = column.format(Sql.read(rows, i + 2, column.type()));
+          fields[mapping.fieldIndex(i)] = column.format(Sql.read(rows, i + 3, column.type()));
         }
-        staged.errors().add(new RowError(rows.getLong(1), fields, rows.getString(columns.size() + 2),
-          CauseCode.valueOf(rows.getString(columns.size() + 3))));
+        errorsOfPart.apply(rows.getInt(1)).add(new RowError(rows.getLong(2), fields, rows.getString(columns.size() + 3),
+          CauseCode.valueOf(rows.getString(columns.size() + 4))));
       }
     }
   }

@@ -29,7 +29,9 @@ import org.duckdb.DuckDBConnection;
 /**
  * Phase one of an import, outside any write transaction: streams the CSV through the parser and
  * the row validator into a temporary staging table with DuckDB's appender, rejected rows into
- * the error file, then marks keys that appear twice in the file.
+ * the error file, then marks keys that appear twice in the file. A staging table may hold
+ * several parts ({@code __part}) of several transactions ({@code __txn}) of a group commit; a
+ * single import is part 0 of transaction 0.
  */
 final class Stager {
   private final DuckDBConnection connection;
@@ -47,7 +49,12 @@ final class Stager {
       create(table, mapping.staged());
       ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), mapping.header(), limits.summaryErrors());
       try {
-        long read = load(reader, mapping, table, errors);
+        long read;
+        try (DuckDBAppender appender = appender(table)) {
+          read = load(appender, reader, mapping, errors, 0, 0);
+          // close() can swallow the error of its final flush; flush() throws it.
+          appender.flush();
+        }
         if (request.mode() != ImportMode.DELETE) {
           markDuplicateKeys(table, request.service().keys());
         }
@@ -59,35 +66,37 @@ final class Stager {
     }
   }
 
-  private void create(String table, List<Column> columns) throws SQLException {
+  void create(String table, List<Column> columns) throws SQLException {
     String definition = columns.stream().map(c -> Sql.quote(c.name()) + " " + Sql.type(c)).collect(Collectors.joining(", "));
     try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TEMP TABLE " + table + " (__line BIGINT, " + definition + ", __code VARCHAR, __cause VARCHAR)");
+      statement.execute("CREATE TEMP TABLE " + table + " (__txn INTEGER, __part INTEGER, __line BIGINT, " + definition
+        + ", __code VARCHAR, __cause VARCHAR)");
     }
   }
 
-  private long load(CsvRowReader reader, HeaderMapping mapping, String table, ErrorSink errors)
+  DuckDBAppender appender(String table) throws SQLException {
+    return connection.createAppender("temp", "main", table);
+  }
+
+  /** Appends a part's valid rows as part {@code part} of transaction {@code txn}; rejected rows go to its error file. */
+  long load(DuckDBAppender appender, CsvRowReader reader, HeaderMapping mapping, ErrorSink errors, int txn, int part)
     throws IOException, SQLException {
     RowValidator validator = new RowValidator(mapping);
     List<Column> columns = mapping.staged();
     Object[] values = new Object[columns.size()];
     long read = 0;
-    try (DuckDBAppender appender = connection.createAppender("temp", "main", table)) {
-      for (CsvRecord record = reader.next(); record != null; record = reader.next()) {
-        read++;
-        RowError error = validator.validate(record, values);
-        if (error != null) {
-          errors.add(error);
-          continue;
-        }
-        appender.beginRow().append(record.line());
-        for (int i = 0; i < values.length; i++) {
-          append(appender, columns.get(i), values[i]);
-        }
-        appender.appendNull().appendNull().endRow();
+    for (CsvRecord record = reader.next(); record != null; record = reader.next()) {
+      read++;
+      RowError error = validator.validate(record, values);
+      if (error != null) {
+        errors.add(error);
+        continue;
       }
-      // close() can swallow the error of its final flush; flush() throws it.
-      appender.flush();
+      appender.beginRow().append(txn).append(part).append(record.line());
+      for (int i = 0; i < values.length; i++) {
+        append(appender, columns.get(i), values[i]);
+      }
+      appender.appendNull().appendNull().endRow();
     }
     return read;
   }
@@ -109,9 +118,9 @@ final class Stager {
     }
   }
 
-  /** Rejects every row whose key appears more than once: no row of an ambiguous key is chosen. */
-  private void markDuplicateKeys(String table, List<Column> keys) throws SQLException {
-    String keyList = Sql.columnList(keys, "");
+  /** Rejects every row whose key appears more than once in its part: no row of an ambiguous key is chosen. */
+  void markDuplicateKeys(String table, List<Column> keys) throws SQLException {
+    String keyList = "__part, " + Sql.columnList(keys, "");
     String duplicated = "SELECT " + keyList + " FROM " + table + " GROUP BY " + keyList + " HAVING count(*) > 1";
     try (Statement statement = connection.createStatement()) {
       try (ResultSet any = statement.executeQuery(duplicated + " LIMIT 1")) {
@@ -122,9 +131,10 @@ final class Stager {
       String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
       statement.executeUpdate("UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = "
         + Sql.literal("key (" + names + ") appears on lines ") + " || d.lines"
-        + " FROM (SELECT " + Sql.columnList(keys, "s.") + ", string_agg(CAST(s.__line AS VARCHAR), ', ' ORDER BY s.__line) AS lines"
-        + " FROM " + table + " s JOIN (" + duplicated + ") k ON " + Sql.keysMatch(keys, "s", "k")
-        + " GROUP BY " + Sql.columnList(keys, "s.") + ") d WHERE " + Sql.keysMatch(keys, table, "d"));
+        + " FROM (SELECT s.__part, " + Sql.columnList(keys, "s.") + ", string_agg(CAST(s.__line AS VARCHAR), ', ' ORDER BY s.__line) AS lines"
+        + " FROM " + table + " s JOIN (" + duplicated + ") k ON s.__part = k.__part AND " + Sql.keysMatch(keys, "s", "k")
+        + " GROUP BY s.__part, " + Sql.columnList(keys, "s.") + ") d WHERE " + table + ".__part = d.__part AND "
+        + Sql.keysMatch(keys, table, "d"));
     }
   }
 }

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,6 +39,28 @@ final class TxnRecords {
       insert.setString(2, state);
       insert.setTimestamp(3, Timestamp.from(finished));
       insert.setString(4, document);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Saves several records: one DELETE and one INSERT for all of them. */
+  static void saveAll(Connection connection, List<TxnRecord> records) throws SQLException {
+    if (records.isEmpty()) {
+      return;
+    }
+    String ids = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
+    String values = String.join(", ", java.util.Collections.nCopies(records.size(), "(?, ?, ?, ?)"));
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + ids + ")");
+         PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " VALUES " + values)) {
+      for (int i = 0; i < records.size(); i++) {
+        TxnRecord record = records.get(i);
+        delete.setString(i + 1, record.id());
+        insert.setString(4 * i + 1, record.id());
+        insert.setString(4 * i + 2, record.state());
+        insert.setTimestamp(4 * i + 3, Timestamp.from(record.finished()));
+        insert.setString(4 * i + 4, record.document());
+      }
+      delete.executeUpdate();
       insert.executeUpdate();
     }
   }

@@ -19,6 +19,13 @@ public interface WorkspaceSession extends AutoCloseable {
    */
   <T> T inTransaction(TransactionWork<T> work) throws Exception;
 
+  /**
+   * Stages the imports of several transactions together for a group commit (one staging table
+   * per service and header). Null when a part is refused on its own (a bad header, malformed
+   * CSV): its transaction must then run alone. Touches no service table.
+   */
+  StagedGroup stageGroup(java.util.List<java.util.List<GroupPart>> transactions) throws Exception;
+
   /** The record of a finished transaction, if the workspace holds one. */
   java.util.Optional<String> findTransaction(String id) throws Exception;
 
@@ -42,6 +49,16 @@ public interface WorkspaceSession extends AutoCloseable {
 
   /** The operations available inside a workspace transaction. */
   interface WorkspaceTransaction {
+    /**
+     * Applies a staged group as if its transactions had committed one after another: each
+     * transaction's import results in the order of its parts. Null when that cannot be (a part
+     * would fail, or two parts write one key); nothing is written then and the caller rolls back.
+     */
+    java.util.List<java.util.List<ImportResult>> applyGroup(StagedGroup group) throws Exception;
+
+    /** Records finished transactions ({@code tdx_transactions}), in one statement. */
+    void recordAll(java.util.List<TxnRecord> records) throws Exception;
+
     /** Applies a staged import; an import aborted by {@code abort_on_error} marks the transaction for rollback. */
     ImportResult apply(StagedImport staged) throws Exception;
 

@@ -1,0 +1,153 @@
+package io.tdx.workspace;
+
+import io.tdx.load.ImportResult;
+import io.tdx.service.Column;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.service.Services;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Phase two of a group commit, inside one workspace transaction: applies the staged imports of
+ * several transactions as if they had committed one after another, in order, or finds that it
+ * cannot. References are checked against the table and the rows of the same or earlier
+ * transactions; the parts' counts are what each would have seen. When a part would fail
+ * ({@code abort_on_error} with a rejected row) or two parts write the same key, the outcome of
+ * one transaction would depend on another's: the group is refused and nothing is written.
+ */
+final class GroupMerger {
+  private final Connection connection;
+  private final Services services;
+  private final Merger merger;
+
+  GroupMerger(Connection connection, Services services) {
+    this.connection = connection;
+    this.services = services;
+    this.merger = new Merger(connection, services);
+  }
+
+  /** Each transaction's import results in the order of its parts, or null when the group cannot be applied as one. */
+  List<List<ImportResult>> apply(StagedGroup group) throws Exception {
+    List<StagedGroup.Shape> ordered = referencedFirst(group.shapes);
+    if (ordered == null) {
+      return null;
+    }
+    for (StagedGroup.Shape shape : ordered) {
+      merger.checkReferences(shape.table(), shape.mapping(), target -> tablesOf(group, target));
+      merger.reportRejected(shape.table(), shape.mapping(), part -> shape.members().get(part).errors());
+    }
+    for (StagedGroup.Shape shape : group.shapes) {
+      for (StagedGroup.Member member : shape.members()) {
+        if (member.request().options().abortOnError() && member.errors().count() > 0) {
+          return null;
+        }
+      }
+    }
+    if (keysShared(group)) {
+      return null;
+    }
+    long[][] counts = new long[group.shapes.size()][];
+    for (int i = 0; i < group.shapes.size(); i++) {
+      counts[i] = acceptedAndExisting(group.shapes.get(i));
+    }
+    for (StagedGroup.Shape shape : group.shapes) {
+      merger.upsert(shape.table(), shape.mapping(), shape.service());
+    }
+    return results(group, counts);
+  }
+
+  /** The shapes, the services they reference before them; null for a cycle of references. */
+  private List<StagedGroup.Shape> referencedFirst(List<StagedGroup.Shape> shapes) {
+    List<ServiceDefinition> order = new ArrayList<>();
+    Set<ServiceDefinition> visiting = new HashSet<>();
+    for (StagedGroup.Shape shape : shapes) {
+      if (!visit(shape.service(), order, visiting)) {
+        return null;
+      }
+    }
+    List<StagedGroup.Shape> ordered = new ArrayList<>();
+    for (ServiceDefinition service : order) {
+      shapes.stream().filter(s -> s.service() == service).forEach(ordered::add);
+    }
+    return ordered;
+  }
+
+  private boolean visit(ServiceDefinition service, List<ServiceDefinition> order, Set<ServiceDefinition> visiting) {
+    if (order.contains(service)) {
+      return true;
+    }
+    if (!visiting.add(service)) {
+      return false;
+    }
+    for (Column column : service.columns()) {
+      if (column.reference() != null && !visit(services.get(column.reference().service()), order, visiting)) {
+        return false;
+      }
+    }
+    order.add(service);
+    return true;
+  }
+
+  private static List<String> tablesOf(StagedGroup group, ServiceDefinition service) {
+    return group.shapes.stream().filter(s -> s.service() == service).map(StagedGroup.Shape::table).toList();
+  }
+
+  /** Whether an accepted key of a service appears in two parts: their order would matter. */
+  private boolean keysShared(StagedGroup group) throws SQLException {
+    Set<ServiceDefinition> services = new LinkedHashSet<>();
+    group.shapes.forEach(shape -> services.add(shape.service()));
+    for (ServiceDefinition service : services) {
+      String keys = Sql.columnList(service.keys(), "");
+      String union = group.shapes.stream().filter(s -> s.service() == service)
+        .map(s -> "SELECT " + keys + " FROM " + s.table() + " WHERE __code IS NULL")
+        .collect(Collectors.joining(" UNION ALL "));
+      try (Statement statement = connection.createStatement();
+           ResultSet rows = statement.executeQuery("SELECT 1 FROM (" + union + ") GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
+        if (rows.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** For each part of the shape: its accepted rows, and those whose key the table holds already. */
+  private long[] acceptedAndExisting(StagedGroup.Shape shape) throws SQLException {
+    long[] counts = new long[shape.members().size() * 2];
+    String sql = "SELECT s.__part, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + Sql.quote(shape.service().table())
+      + " t WHERE " + Sql.keysMatch(shape.service().keys(), "s", "t") + ")) FROM " + shape.table()
+      + " s WHERE s.__code IS NULL GROUP BY s.__part";
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      while (rows.next()) {
+        counts[rows.getInt(1) * 2] = rows.getLong(2);
+        counts[rows.getInt(1) * 2 + 1] = rows.getLong(3);
+      }
+    }
+    return counts;
+  }
+
+  private static List<List<ImportResult>> results(StagedGroup group, long[][] counts) throws java.io.IOException {
+    List<List<ImportResult>> results = new ArrayList<>();
+    for (List<StagedGroup.Member> members : group.transactions) {
+      List<ImportResult> parts = new ArrayList<>();
+      for (StagedGroup.Member member : members) {
+        int shape = member.shape();
+        long accepted = counts[shape][member.part() * 2];
+        long updated = counts[shape][member.part() * 2 + 1];
+        parts.add(new ImportResult(member.request().service().prefix(), member.request().mode(), member.read(),
+          accepted - updated, updated, 0, member.errors().count(), member.errors().header(), member.errors().first(),
+          member.errors().finish(), false));
+      }
+      results.add(parts);
+    }
+    return results;
+  }
+}

@@ -1,0 +1,91 @@
+package io.tdx.workspace;
+
+import io.tdx.config.Limits;
+import io.tdx.csv.CsvRowReader;
+import io.tdx.load.ErrorSink;
+import io.tdx.load.HeaderMapping;
+import io.tdx.load.ImportMode;
+import io.tdx.problem.ProblemException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * Stages the imports of several transactions at once: each part is parsed and validated as a
+ * single import's would be, its rows appended to the staging table of its service and header
+ * (one appender for all the parts that share it), duplicate keys marked within each part.
+ */
+final class GroupStager {
+  private final Stager stager;
+  private final Limits limits;
+  private final Supplier<String> tableNames;
+
+  GroupStager(Stager stager, Limits limits, Supplier<String> tableNames) {
+    this.stager = stager;
+    this.limits = limits;
+    this.tableNames = tableNames;
+  }
+
+  /** The staged group, or null when a part's header or body is refused (that part fails on its own). */
+  StagedGroup stage(List<List<GroupPart>> transactions) throws Exception {
+    StagedGroup group = new StagedGroup();
+    Map<List<Object>, StagedGroup.Shape> shapes = new LinkedHashMap<>();
+    Map<String, DuckDBAppender> appenders = new LinkedHashMap<>();
+    try {
+      for (int txn = 0; txn < transactions.size(); txn++) {
+        List<StagedGroup.Member> members = new ArrayList<>();
+        group.transactions.add(members);
+        for (GroupPart part : transactions.get(txn)) {
+          if (part.request().mode() != ImportMode.UPSERT) {
+            group.closeQuietly();
+            return null;
+          }
+          try (CsvRowReader reader = new CsvRowReader(part.csv(), part.request().service().dialect(), limits.maxLineChars(),
+            limits.maxFields())) {
+            HeaderMapping mapping = HeaderMapping.of(reader.next(), part.request(), limits.maxHeaderChars());
+            List<Object> key = List.of(part.request().service().prefix(), mapping.header(),
+              part.request().options().ignoreUnknownColumns());
+            StagedGroup.Shape shape = shapes.get(key);
+            if (shape == null) {
+              shape = new StagedGroup.Shape(part.request().service(), mapping, tableNames.get(), new ArrayList<>());
+              shapes.put(key, shape);
+              group.shapes.add(shape);
+              stager.create(shape.table(), mapping.staged());
+              appenders.put(shape.table(), stager.appender(shape.table()));
+            }
+            ErrorSink errors = new ErrorSink(part.errorFile(), part.request().service().dialect(), mapping.header(),
+              limits.summaryErrors());
+            int index = shape.members().size();
+            long read;
+            try {
+              read = stager.load(appenders.get(shape.table()), reader, shape.mapping(), errors, txn, index);
+            } catch (Exception e) {
+              errors.close();
+              throw e;
+            }
+            StagedGroup.Member member = new StagedGroup.Member(txn, group.shapes.indexOf(shape), index, part.request(), read, errors);
+            members.add(member);
+            shape.members().add(member);
+          }
+        }
+      }
+      for (DuckDBAppender appender : appenders.values()) {
+        appender.flush();
+      }
+      for (StagedGroup.Shape shape : group.shapes) {
+        stager.markDuplicateKeys(shape.table(), shape.service().keys());
+      }
+      return group;
+    } catch (ProblemException e) {
+      group.closeQuietly();
+      return null;
+    } finally {
+      for (DuckDBAppender appender : appenders.values()) {
+        appender.close();
+      }
+    }
+  }
+}

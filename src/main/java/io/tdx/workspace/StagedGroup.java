@@ -1,0 +1,40 @@
+package io.tdx.workspace;
+
+import io.tdx.load.ErrorSink;
+import io.tdx.load.HeaderMapping;
+import io.tdx.load.ImportRequest;
+import io.tdx.service.ServiceDefinition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The imports of several transactions staged together for a group commit: one staging table for
+ * each service and header, whose rows carry their transaction ({@code __txn}) and their part in
+ * that table ({@code __part}).
+ */
+public final class StagedGroup {
+  /** A staging table: the parts sharing a service and a header. */
+  record Shape(ServiceDefinition service, HeaderMapping mapping, String table, List<Member> members) {
+  }
+
+  /** A part: its staging table ({@code shape}, an index into the shapes) and its index there ({@code part}). */
+  record Member(int txn, int shape, int part, ImportRequest request, long read, ErrorSink errors) {
+  }
+
+  final List<Shape> shapes = new ArrayList<>();
+  /** For each transaction, its members in the order of its parts. */
+  final List<List<Member>> transactions = new ArrayList<>();
+
+  /** Closes every part's error file (after its result was read, or on failure). */
+  public void closeQuietly() {
+    for (List<Member> members : transactions) {
+      for (Member member : members) {
+        try {
+          member.errors().close();
+        } catch (java.io.IOException ignored) {
+          // an error file nobody reads any more
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.tdx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tdx.config.TdxConfig;
+import io.tdx.load.ImportMode;
+import io.tdx.load.ImportOptions;
+import io.tdx.load.ImportRequest;
+import io.tdx.load.ImportResult;
+import io.tdx.workspace.GroupPart;
+import io.tdx.workspace.StagedGroup;
+import io.tdx.workspace.Workspace;
+import io.tdx.workspace.WorkspaceSession;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group commit in the workspace (the real embedded DuckDB): several transactions' imports staged
+ * and applied together come out as they would have one after another, or the group is refused
+ * with nothing written.
+ */
+@DisplayName("Group commit: transactions applied together as if one after another")
+class GroupCommitTest {
+  static final ImportOptions PLAIN = new ImportOptions(false, ImportOptions.ReturnErrors.ON_ERROR, false);
+  static final ImportOptions ABORT = new ImportOptions(true, ImportOptions.ReturnErrors.ON_ERROR, false);
+  @TempDir
+  Path dataDir;
+  TdxConfig config;
+  Workspace workspace;
+  final AtomicInteger files = new AtomicInteger();
+
+  @BeforeEach
+  void open() {
+    config = TdxConfig.from(TestServer.shippedConfig(dataDir));
+    workspace = Workspace.open(config);
+  }
+
+  @AfterEach
+  void close() {
+    workspace.close();
+  }
+
+  GroupPart part(String service, String csv, ImportOptions options) {
+    return new GroupPart(new ImportRequest(config.services().get(service), ImportMode.UPSERT, options),
+      new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), dataDir.resolve("errors-" + files.incrementAndGet() + ".csv"));
+  }
+
+  GroupPart part(String service, String csv) {
+    return part(service, csv, PLAIN);
+  }
+
+  /** Stages and applies the group in one workspace transaction; null when refused (rolled back). */
+  List<List<ImportResult>> commit(List<List<GroupPart>> transactions) throws Exception {
+    try (WorkspaceSession session = workspace.session()) {
+      StagedGroup staged = session.stageGroup(transactions);
+      if (staged == null) {
+        return null;
+      }
+      try {
+        return session.inTransaction(tx -> {
+          List<List<ImportResult>> results = tx.applyGroup(staged);
+          if (results == null) {
+            tx.setRollbackOnly();
+          }
+          return results;
+        });
+      } finally {
+        staged.closeQuietly();
+      }
+    }
+  }
+
+  String export(String service) throws Exception {
+    try (WorkspaceSession session = workspace.session()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      session.export(config.services().get(service), out);
+      return out.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  void load(String service, String csv) throws Exception {
+    assertEquals(1, commit(List.of(List.of(part(service, csv)))).size());
+  }
+
+  @Test
+  @DisplayName("a reference is satisfied by the same or an earlier transaction of the group, in either order of parts, not by a later one")
+  void referencesFollowTheOrder() throws Exception {
+    List<List<ImportResult>> results = commit(List.of(
+      List.of(part("/sales", "SKU,STORE,WEEK,UNITS\nP3,S1,1,1\n")),
+      List.of(part("/products", "SKU,PRICE\nP1,1.00\n")),
+      List.of(part("/sales", "SKU,STORE,WEEK,UNITS\nP1,S1,1,5\nP9,S1,1,6\n")),
+      List.of(part("/sales", "SKU,STORE,WEEK,UNITS\nP2,S2,2,7\n"), part("/products", "SKU,PRICE\nP2,2.00\nP3,3.00\n"))));
+    assertEquals(1, results.get(0).get(0).rejected(), "P3 comes with a later transaction");
+    assertEquals(1, results.get(1).get(0).inserted());
+    ImportResult mixed = results.get(2).get(0);
+    assertEquals(1, mixed.inserted());
+    assertEquals(1, mixed.rejected());
+    String errors = Files.readString(mixed.errorFile());
+    assertTrue(errors.contains("P9,S1,1,6,3,SKU P9 is not a key of /products,UNKNOWN_REFERENCE"), errors);
+    assertEquals(1, results.get(3).get(0).inserted(), "a sibling part listed after it");
+    assertEquals(2, results.get(3).get(1).inserted());
+    assertEquals("SKU,STORE,WEEK,UNITS,REVENUE\nP1,S1,1,5,\nP2,S2,2,7,\n", export("/sales"));
+    assertEquals("SKU,DESCRIPTION,PRICE\nP1,,1.00\nP2,,2.00\nP3,,3.00\n", export("/products"));
+  }
+
+  @Test
+  @DisplayName("counts are what each transaction would have seen, duplicates are rejected within a part, absent optional values are kept")
+  void countsAndValues() throws Exception {
+    load("/products", "SKU,DESCRIPTION,PRICE\nP1,kept,1.00\n");
+    List<List<ImportResult>> results = commit(List.of(
+      List.of(part("/products", "SKU,PRICE\nP1,1.50\nP2,2.00\n")),
+      List.of(part("/products", "SKU,PRICE\nP3,3.00\nP4,4.00\nP4,4.50\n"))));
+    assertEquals(List.of(1L, 1L, 0L), List.of(results.get(0).get(0).inserted(), results.get(0).get(0).updated(),
+      results.get(0).get(0).rejected()));
+    assertEquals(List.of(1L, 0L, 2L), List.of(results.get(1).get(0).inserted(), results.get(1).get(0).updated(),
+      results.get(1).get(0).rejected()));
+    assertTrue(Files.readString(results.get(1).get(0).errorFile()).contains("DUPLICATE_KEY"));
+    assertEquals("SKU,DESCRIPTION,PRICE\nP1,kept,1.50\nP2,,2.00\nP3,,3.00\n", export("/products"));
+  }
+
+  @Test
+  @DisplayName("two parts writing one key, or a part that would abort, refuse the group and nothing is written")
+  void refusals() throws Exception {
+    load("/products", "SKU,PRICE\nP1,1.00\n");
+    assertNull(commit(List.of(
+      List.of(part("/products", "SKU,PRICE\nP2,2.00\n")),
+      List.of(part("/products", "SKU,PRICE\nP2,2.50\n")))));
+    assertNull(commit(List.of(
+      List.of(part("/products", "SKU,PRICE\nP3,3.00\n")),
+      List.of(part("/products", "SKU,PRICE\nP4,-1\n", ABORT)))));
+    assertNull(commit(List.of(
+      List.of(part("/products", "SKU,PRICE\nP5,5.00\n")),
+      List.of(part("/products", "SKU,COLOR\nP6,red\n")))), "a refused header");
+    assertEquals("SKU,DESCRIPTION,PRICE\nP1,,1.00\n", export("/products"));
+  }
+
+  @Test
+  @DisplayName("many transactions of one shape share a staging table and all land")
+  void many() throws Exception {
+    List<List<GroupPart>> transactions = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      transactions.add(List.of(part("/products", "SKU,PRICE\nM" + i + "," + i + ".00\n"),
+        part("/sales", "SKU,STORE,WEEK,UNITS\nM" + i + ",S1,1," + i + "\n")));
+    }
+    List<List<ImportResult>> results = commit(transactions);
+    assertEquals(50, results.size());
+    assertTrue(results.stream().allMatch(r -> r.get(0).inserted() == 1 && r.get(1).inserted() == 1), results::toString);
+    assertEquals(51, export("/sales").split("\n").length);
+  }
+}
