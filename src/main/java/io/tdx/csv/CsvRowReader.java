@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Streams CSV records from a blocking input with Jackson's CSV parser, holding one record at a
@@ -25,11 +27,14 @@ public final class CsvRowReader implements Closeable {
   private final int maxFields;
   private final List<String> fields = new ArrayList<>();
 
+  /** Factories are thread-safe and costly to build: one per record bound, shared by every reader. */
+  private static final Map<Integer, CsvFactory> FACTORIES = new ConcurrentHashMap<>();
+
   public CsvRowReader(InputStream input, CsvDialect dialect, int maxLineChars, int maxFields) throws IOException {
-    CsvFactory factory = CsvFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxLineChars).build())
+    CsvFactory factory = FACTORIES.computeIfAbsent(maxLineChars, max -> CsvFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(max).build())
       .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-      .build();
+      .build());
     this.parser = factory.createParser(input);
     this.parser.setSchema(schema(dialect));
     this.maxLineChars = maxLineChars;

@@ -34,6 +34,7 @@ final class GroupStager {
     StagedGroup group = new StagedGroup();
     Map<List<Object>, StagedGroup.Shape> shapes = new LinkedHashMap<>();
     Map<String, DuckDBAppender> appenders = new LinkedHashMap<>();
+    Map<List<Object>, Integer> shapeIndex = new java.util.HashMap<>();
     try {
       for (int txn = 0; txn < transactions.size(); txn++) {
         List<StagedGroup.Member> members = new ArrayList<>();
@@ -52,6 +53,7 @@ final class GroupStager {
             if (shape == null) {
               shape = new StagedGroup.Shape(part.request().service(), mapping, tableNames.get(), new ArrayList<>());
               shapes.put(key, shape);
+              shapeIndex.put(key, group.shapes.size());
               group.shapes.add(shape);
               stager.create(shape.table(), mapping.staged());
               appenders.put(shape.table(), stager.appender(shape.table()));
@@ -66,7 +68,7 @@ final class GroupStager {
               errors.close();
               throw e;
             }
-            StagedGroup.Member member = new StagedGroup.Member(txn, group.shapes.indexOf(shape), index, part.request(), read, errors);
+            StagedGroup.Member member = new StagedGroup.Member(txn, shapeIndex.get(key), index, part.request(), read, errors);
             members.add(member);
             shape.members().add(member);
           }
