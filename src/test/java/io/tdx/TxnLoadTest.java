@@ -57,6 +57,41 @@ class TxnLoadTest extends ServerTest {
     assertEquals(300, tdx.export("/sales").lines().count() - 1);
   }
 
+  /** A transaction whose only part has a rejected row and abort_on_error: it fails with 422 wherever it is queued. */
+  Future<JsonObject> failing(int n) {
+    return send(HttpMethod.POST, "/txn/start?async=true", null).compose(started -> {
+      String txn = started.getHeader("Location");
+      return send(HttpMethod.POST, "/products?abort_on_error=true&txn=" + txn.substring(5), "SKU,PRICE\nF" + n + ",-1\n")
+        .compose(p1 -> send(HttpMethod.POST, txn + "/commit", "{\"parts\": [\"p1\"]}"))
+        .compose(committed -> send(HttpMethod.GET, txn + "/poll?wait=60", null))
+        .compose(polled -> send(HttpMethod.GET, txn, null))
+        .map(HttpResponse::bodyAsJsonObject);
+    });
+  }
+
+  @Test
+  @DisplayName("transactions committed together end as they would alone: one that fails among 120 fails alone, the rest commit")
+  void groupedCommitsEndAsAlone() {
+    List<Future<JsonObject>> all = new ArrayList<>();
+    for (int n = 0; n < 120; n++) {
+      all.add(n % 40 == 7 ? failing(n) : transaction(n));
+    }
+    TestServer.await(Future.join(new ArrayList<>(all)));
+    for (int n = 0; n < all.size(); n++) {
+      JsonObject document = all.get(n).result();
+      assertEquals(n % 40 == 7 ? "FAILED" : "COMMITTED", document.getString("state"), document.encodePrettily());
+      if (n % 40 == 7) {
+        assertEquals(422, document.getJsonArray("parts").getJsonObject(0).getInteger("status"), document.encodePrettily());
+      } else {
+        JsonObject sales = document.getJsonArray("parts").getJsonObject(1).getJsonObject("result");
+        assertEquals(1, sales.getLong("inserted"), document.encodePrettily());
+      }
+    }
+    assertEquals(117, tdx.export("/products").lines().count() - 1);
+    assertEquals(117, tdx.export("/sales").lines().count() - 1);
+    assertTrue(tdx.export("/products").lines().noneMatch(line -> line.startsWith("F")));
+  }
+
   @Test
   @DisplayName("10,000 open asynchronous transactions at once keep the heap bounded (well under 100 MB more)")
   void tenThousandOpen() {
