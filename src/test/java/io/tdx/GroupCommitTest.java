@@ -66,20 +66,7 @@ class GroupCommitTest {
   List<List<ImportResult>> commit(List<List<GroupPart>> transactions) throws Exception {
     try (WorkspaceSession session = workspace.session()) {
       StagedGroup staged = session.stageGroup(transactions);
-      if (staged == null) {
-        return null;
-      }
-      try {
-        return session.inTransaction(tx -> {
-          List<List<ImportResult>> results = tx.applyGroup(staged);
-          if (results == null) {
-            tx.setRollbackOnly();
-          }
-          return results;
-        });
-      } finally {
-        staged.closeQuietly();
-      }
+      return staged == null ? null : session.commitGroup(staged, results -> List.of());
     }
   }
 

@@ -109,26 +109,17 @@ final class TransactionGroup {
       if (staged == null) {
         return null;
       }
-      try {
-        return session.inTransaction(tx -> {
-          List<List<ImportResult>> results = tx.applyGroup(staged);
-          if (results == null) {
-            tx.setRollbackOnly();
-            return null;
-          }
-          List<TransactionJob.Outcome> outcomes = new ArrayList<>();
-          List<TxnRecord> records = new ArrayList<>();
-          for (int i = 0; i < jobs.size(); i++) {
-            TransactionJob.Outcome outcome = jobs.get(i).committed(results.get(i));
-            outcomes.add(outcome);
-            records.add(new TxnRecord(jobs.get(i).txn(), TxnState.COMMITTED.name(), outcome.finished(), outcome.record().encode()));
-          }
-          tx.recordAll(records);
-          return outcomes;
-        });
-      } finally {
-        staged.closeQuietly();
-      }
+      List<TransactionJob.Outcome> outcomes = new ArrayList<>();
+      List<List<ImportResult>> committed = session.commitGroup(staged, results -> {
+        List<TxnRecord> records = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+          TransactionJob.Outcome outcome = jobs.get(i).committed(results.get(i));
+          outcomes.add(outcome);
+          records.add(new TxnRecord(jobs.get(i).txn(), TxnState.COMMITTED.name(), outcome.finished(), outcome.record().encode()));
+        }
+        return records;
+      });
+      return committed == null ? null : outcomes;
     }
   }
 }

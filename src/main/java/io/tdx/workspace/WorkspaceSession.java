@@ -26,6 +26,29 @@ public interface WorkspaceSession extends AutoCloseable {
    */
   StagedGroup stageGroup(java.util.List<java.util.List<GroupPart>> transactions) throws Exception;
 
+  /**
+   * Commits a staged group in one workspace transaction with the records {@code records} makes
+   * of its results, and closes its error files: each transaction's import results, or null (rolled
+   * back, nothing written) when the group cannot be applied as one.
+   */
+  default java.util.List<java.util.List<ImportResult>> commitGroup(StagedGroup staged,
+      java.util.function.Function<java.util.List<java.util.List<ImportResult>>, java.util.List<TxnRecord>> records)
+    throws Exception {
+    try {
+      return inTransaction(tx -> {
+        java.util.List<java.util.List<ImportResult>> results = tx.applyGroup(staged);
+        if (results == null) {
+          tx.setRollbackOnly();
+          return null;
+        }
+        tx.recordAll(records.apply(results));
+        return results;
+      });
+    } finally {
+      staged.closeQuietly();
+    }
+  }
+
   /** The record of a finished transaction, if the workspace holds one. */
   java.util.Optional<String> findTransaction(String id) throws Exception;
 
