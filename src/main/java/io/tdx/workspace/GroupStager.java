@@ -84,6 +84,9 @@ final class GroupStager {
     } catch (ProblemException e) {
       group.closeQuietly();
       return null;
+    } catch (Exception | Error e) {
+      group.closeQuietly();
+      throw e;
     } finally {
       for (DuckDBAppender appender : appenders.values()) {
         appender.close();
