@@ -86,7 +86,7 @@ abstract class ObjectStoreUriTest extends ServerTest {
   }
 
   @Test
-  @DisplayName("a missing object is a 404, a bucket outside files.<store>.buckets a 403, http(s) is import only")
+  @DisplayName("a missing object is a 404, a bucket outside files.<store>.buckets a 403, http(s) is import only, credentials never come from a request")
   void refusals() throws Exception {
     RequestErrorsTest.problem(tdx.post("/products?uri=" + encoded(uri("nothing.csv")), ""), 404, "file-not-found");
     put(OTHER_BUCKET, "secret.csv", "SKU,PRICE\nX,1\n".getBytes(StandardCharsets.UTF_8));
@@ -99,6 +99,9 @@ abstract class ObjectStoreUriTest extends ServerTest {
     assertNull(get(OTHER_BUCKET, "leak.csv"));
     RequestErrorsTest.problem(tdx.get("/products?uri=" + encoded("http://127.0.0.1:1/out.csv")), 400, "unsupported-scheme");
     RequestErrorsTest.problem(tdx.post("/products?uri=" + encoded(scheme() + "://" + BUCKET), ""), 400, "bad-uri");
+    JsonObject credentials = RequestErrorsTest.problem(tdx.post("/products?uri=" + encoded(uri("in/x.csv"))
+      + "&accessKeyId=AKIAEXAMPLE&secretAccessKey=secret", ""), 400, "unknown-parameter");
+    assertTrue(credentials.getString("detail").contains("accessKeyId"), "credentials never come from a request");
     assertEquals("SKU,DESCRIPTION,PRICE\n", tdx.export("/products"));
   }
 
