@@ -54,7 +54,8 @@ def load_section(kv, out):
     if not runs:
         return None
     out.append("")
-    out.append(f"### Protocol load: {kv.get('clients')} concurrent clients, {kv.get('load_seconds')} s each "
+    out.append(f"### Protocol load: {kv.get('clients')} concurrent clients, {kv.get('load_seconds')} s each after "
+               f"{kv.get('warmup_seconds', '0')} s of warm-up "
                "(start, two one-row parts, commit, poll to done; non-blocking Vert.x web client)")
     out.append("")
     out.append("| protocol | transactions/s | p50 ms | p99 ms | max ms | errors | client connections |")
