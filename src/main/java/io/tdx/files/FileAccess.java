@@ -5,7 +5,6 @@ import io.tdx.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.BufferedInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,18 +61,16 @@ public final class FileAccess implements AutoCloseable {
     return store(parse(uri)).remote();
   }
 
-  /** Fetches a remote file, as stored, into {@code target} (a transaction part's spool); its size. */
-  public long download(String uri, Path target) throws Exception {
+  /**
+   * Readies a transaction part's file: a remote one is fetched, as stored, into {@code spool} and
+   * its size returned; a local one is only opened, to check that it exists and may be read (0).
+   */
+  public long fetch(String uri, Path spool) throws Exception {
     URI parsed = parse(uri);
-    try (InputStream in = new BoundedInputStream(store(parsed).open(parsed), maxBytes, uri)) {
-      return Files.copy(in, target);
+    FileStore store = store(parsed);
+    try (InputStream in = new BoundedInputStream(store.open(parsed), maxBytes, uri)) {
+      return store.remote() ? Files.copy(in, spool) : 0;
     }
-  }
-
-  /** Checks that the file exists and may be read. */
-  public void check(String uri) throws Exception {
-    URI parsed = parse(uri);
-    store(parsed).check(parsed);
   }
 
   /** Opens a file to import, streamed; a {@code .gz} file is decompressed. */
@@ -138,36 +135,18 @@ public final class FileAccess implements AutoCloseable {
   /** Writes for {@code uri} (gzip for {@code .gz}) without publishing: a transaction publishes its exports once every part succeeded. */
   public <T> Staged<T> stage(String uri, Writer<T> writer) throws Exception {
     URI parsed = parse(uri);
-    long[] bytes = {0};
     List<T> result = new ArrayList<>(1);
+    CountingOutputStream[] counted = new CountingOutputStream[1];
     FileStore.Pending pending = store(parsed).stage(parsed, stored -> {
-      OutputStream counted = new FilterOutputStream(stored) {
-        @Override
-        public void write(int b) throws IOException {
-          out.write(b);
-          bytes[0]++;
-        }
-
-        @Override
-        public void write(byte[] buffer, int offset, int length) throws IOException {
-          out.write(buffer, offset, length);
-          bytes[0] += length;
-        }
-
-        /** The store closes its stream: a writer closing the export must not finish an upload early. */
-        @Override
-        public void close() throws IOException {
-          flush();
-        }
-      };
-      OutputStream out = parsed.getPath().endsWith(".gz") ? new GZIPOutputStream(counted, BUFFER) : counted;
+      counted[0] = new CountingOutputStream(stored);
+      OutputStream out = parsed.getPath().endsWith(".gz") ? new GZIPOutputStream(counted[0], BUFFER) : counted[0];
       result.add(writer.write(out));
       if (out instanceof GZIPOutputStream gzip) {
         gzip.finish();
       }
-      counted.flush();
+      counted[0].flush();
     });
-    return new Staged<>(result.get(0), bytes[0], pending);
+    return new Staged<>(result.get(0), counted[0].count(), pending);
   }
 
   /** Closes the object-store clients the server built and undeploys the fetcher. */

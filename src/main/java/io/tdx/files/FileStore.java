@@ -25,9 +25,6 @@ interface FileStore {
     return true;
   }
 
-  /** Checks that the file exists and may be read, without reading it. */
-  void check(URI uri) throws Exception;
-
   /** Produces a file's content onto a stream. */
   @FunctionalInterface
   interface Writer {

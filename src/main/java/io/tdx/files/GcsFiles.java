@@ -60,14 +60,6 @@ final class GcsFiles implements FileStore {
     return new ProblemMapping(Channels.newInputStream(reader), uri);
   }
 
-  @Override
-  public void check(URI uri) {
-    BlobId id = blob(uri);
-    if (call(uri, () -> storage().get(id)) == null) {
-      throw ObjectName.notFound(uri);
-    }
-  }
-
   /** The resumable upload's last chunk is sent when published: only then does the object exist. */
   @Override
   public Pending stage(URI uri, Writer writer) throws Exception {

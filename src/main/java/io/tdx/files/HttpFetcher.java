@@ -76,11 +76,6 @@ final class HttpFetcher extends VerticleBase implements FileStore {
   }
 
   @Override
-  public void check(URI uri) throws Exception {
-    open(uri).close();
-  }
-
-  @Override
   public Pending stage(URI uri, Writer writer) {
     throw ProblemException.badRequest("unsupported-scheme", "Unsupported URI scheme",
       "uri=" + uri + ": http(s):// URIs are for imports only; export to file://, s3:// or gs://");

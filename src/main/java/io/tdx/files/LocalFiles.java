@@ -51,11 +51,6 @@ final class LocalFiles implements FileStore {
     return Files.newInputStream(readable(uri));
   }
 
-  @Override
-  public void check(URI uri) {
-    readable(uri);
-  }
-
   /** The real path of an existing regular file inside a root. */
   private Path readable(URI uri) {
     Path path = path(uri);

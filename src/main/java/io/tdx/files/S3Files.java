@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -19,7 +18,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -76,15 +74,8 @@ final class S3Files implements FileStore {
   @Override
   public InputStream open(URI uri) {
     ObjectName name = ObjectName.of(uri, config.buckets());
-    ResponseInputStream<GetObjectResponse> object = await(uri, client.get().getObject(
-      request -> request.bucket(name.bucket()).key(name.key()), AsyncResponseTransformer.toBlockingInputStream()));
-    return object;
-  }
-
-  @Override
-  public void check(URI uri) {
-    ObjectName name = ObjectName.of(uri, config.buckets());
-    await(uri, client.get().headObject(request -> request.bucket(name.bucket()).key(name.key())));
+    return await(uri, client.get().getObject(request -> request.bucket(name.bucket()).key(name.key()),
+      AsyncResponseTransformer.toBlockingInputStream()));
   }
 
   @Override
@@ -106,7 +97,7 @@ final class S3Files implements FileStore {
 
   private boolean exists(URI uri, ObjectName name) {
     try {
-      check(uri);
+      await(uri, client.get().headObject(request -> request.bucket(name.bucket()).key(name.key())));
       return true;
     } catch (ProblemException e) {
       if (e.status() == 404) {

@@ -1,7 +1,6 @@
 package io.tdx.http;
 
 import io.tdx.stream.BodyTooLargeException;
-
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

@@ -1,10 +1,9 @@
 package io.tdx.http;
 
-import io.tdx.stream.BodyTooLargeException;
-
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tdx.config.ConfigException;
 import io.tdx.problem.ProblemException;
+import io.tdx.stream.BodyTooLargeException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

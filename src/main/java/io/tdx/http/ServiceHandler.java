@@ -1,17 +1,16 @@
 package io.tdx.http;
 
-import io.tdx.stream.BodyTooLargeException;
-import io.tdx.stream.ReadStreamInputStream;
-
 import io.tdx.config.Limits;
+import io.tdx.files.FileAccess;
 import io.tdx.load.ImportMode;
 import io.tdx.load.ImportOptions;
 import io.tdx.load.ImportRequest;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
+import io.tdx.stream.BodyTooLargeException;
+import io.tdx.stream.ReadStreamInputStream;
 import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
-import io.tdx.files.FileAccess;
 import io.tdx.worker.ExportJob;
 import io.tdx.worker.FileExportJob;
 import io.tdx.worker.ImportJob;
@@ -19,11 +18,11 @@ import io.tdx.worker.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import java.util.Set;
@@ -187,13 +186,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private Future<JsonObject> check(String txn, TxnReply added, String uri) {
     Vertx vertx = Vertx.currentContext().owner();
     String part = added.document().getString("id");
-    return vertx.executeBlocking(() -> {
-      if (files.remote(uri)) {
-        return files.download(uri, added.file());
-      }
-      files.check(uri);
-      return 0L;
-    }, false)
+    return vertx.executeBlocking(() -> files.fetch(uri, added.file()), false)
       .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, checked.succeeded() ? checked.result() : 0,
         checked.succeeded() ? null : checked.cause().getMessage())))
       .map(TxnReply::document);

@@ -11,7 +11,6 @@ import io.tdx.workspace.StagedGroup;
 import io.tdx.workspace.TxnRecord;
 import io.tdx.workspace.Workspace;
 import io.tdx.workspace.WorkspaceSession;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -35,14 +34,17 @@ final class TransactionGroup {
   private TransactionGroup() {
   }
 
-  /** Upserts of spooled bodies, small, whose references are checked (not accumulated) and point to other services. */
+  /**
+   * Upserts of spooled bodies, small, whose references are checked (not accumulated) and point to
+   * other services. Asked on the dispatcher's event loop: it looks at the job only, never at a file.
+   */
   static boolean groupable(TransactionJob job) {
     if (job.parts().isEmpty()) {
       return false;
     }
     for (TransactionJob.Work part : job.parts()) {
       if (part.isExport() || part.body() == null || part.uri() != null || ImportMode.ofMethod(part.method()) != ImportMode.UPSERT
-        || size(part) > MAX_PART_BYTES) {
+        || part.bytes() > MAX_PART_BYTES) {
         return false;
       }
       for (Column column : part.service().columns()) {
@@ -53,14 +55,6 @@ final class TransactionGroup {
       }
     }
     return true;
-  }
-
-  private static long size(TransactionJob.Work part) {
-    try {
-      return Files.size(part.body());
-    } catch (IOException e) {
-      return Long.MAX_VALUE;
-    }
   }
 
   static List<JobOutcome> run(List<GroupableJob<?>> group, Workspace workspace) {

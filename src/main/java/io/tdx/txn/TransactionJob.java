@@ -35,7 +35,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
 
   /** A part as the job needs it: immutable, handed over from the transaction's verticle. */
   record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri,
-              Path resultFile) {
+              Path resultFile, long bytes) {
     boolean isExport() {
       return method.equals("GET");
     }

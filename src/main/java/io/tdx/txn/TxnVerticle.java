@@ -233,7 +233,7 @@ public final class TxnVerticle extends VerticleBase {
     }
     txn.running = true;
     List<TransactionJob.Work> work = listed.stream()
-      .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.uri, p.resultFile)).toList();
+      .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.uri, p.resultFile, p.spooled)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
     jobs.run(new TransactionJob(txn.id, txn.toJson(), work, files)).onComplete(done -> {
       if (done.failed()) {

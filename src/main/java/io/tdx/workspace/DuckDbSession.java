@@ -34,18 +34,19 @@ final class DuckDbSession implements WorkspaceSession {
 
   @Override
   public StagedImport stage(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
-    String table = "tdx_stage_" + stagingTables.size();
-    stagingTables.add(table);
-    return new Stager(connection, limits).stage(request, csv, table, errorFile);
+    return new Stager(connection, limits).stage(request, csv, stagingTable(), errorFile);
   }
 
   @Override
   public StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception {
-    return new GroupStager(new Stager(connection, limits), limits, () -> {
-      String table = "tdx_stage_" + stagingTables.size();
-      stagingTables.add(table);
-      return table;
-    }).stage(transactions);
+    return new GroupStager(new Stager(connection, limits), limits, this::stagingTable).stage(transactions);
+  }
+
+  /** A new staging table's name; the session drops its staging tables when it closes. */
+  private String stagingTable() {
+    String table = "tdx_stage_" + stagingTables.size();
+    stagingTables.add(table);
+    return table;
   }
 
   @Override
@@ -148,7 +149,7 @@ final class DuckDbSession implements WorkspaceSession {
 
     @Override
     public void record(String id, String state, java.time.Instant finished, String document) throws Exception {
-      TxnRecords.save(connection, id, state, finished, document);
+      TxnRecords.saveAll(connection, List.of(new TxnRecord(id, state, finished, document)));
     }
 
     @Override

@@ -54,9 +54,9 @@ final class GroupMerger {
     if (keysShared(group)) {
       return null;
     }
-    long[][] counts = new long[group.shapes.size()][];
-    for (int i = 0; i < group.shapes.size(); i++) {
-      counts[i] = acceptedAndExisting(group.shapes.get(i));
+    List<Counts[]> counts = new ArrayList<>();
+    for (StagedGroup.Shape shape : group.shapes) {
+      counts.add(acceptedAndExisting(shape));
     }
     for (StagedGroup.Shape shape : group.shapes) {
       merger.upsert(shape.table(), shape.mapping(), shape.service());
@@ -119,31 +119,33 @@ final class GroupMerger {
     return false;
   }
 
-  /** For each part of the shape: its accepted rows, and those whose key the table holds already. */
-  private long[] acceptedAndExisting(StagedGroup.Shape shape) throws SQLException {
-    long[] counts = new long[shape.members().size() * 2];
+  /** A part's accepted rows, and how many of their keys the table holds already (updates). */
+  private record Counts(long accepted, long existing) {
+  }
+
+  /** The counts of each part of the shape, at its index. */
+  private Counts[] acceptedAndExisting(StagedGroup.Shape shape) throws SQLException {
+    Counts[] counts = new Counts[shape.members().size()];
+    java.util.Arrays.fill(counts, new Counts(0, 0));
     String sql = "SELECT s.__part, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + Sql.quote(shape.service().table())
       + " t WHERE " + Sql.keysMatch(shape.service().keys(), "s", "t") + ")) FROM " + shape.table()
       + " s WHERE s.__code IS NULL GROUP BY s.__part";
     try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
       while (rows.next()) {
-        counts[rows.getInt(1) * 2] = rows.getLong(2);
-        counts[rows.getInt(1) * 2 + 1] = rows.getLong(3);
+        counts[rows.getInt(1)] = new Counts(rows.getLong(2), rows.getLong(3));
       }
     }
     return counts;
   }
 
-  private static List<List<ImportResult>> results(StagedGroup group, long[][] counts) throws java.io.IOException {
+  private static List<List<ImportResult>> results(StagedGroup group, List<Counts[]> counts) throws java.io.IOException {
     List<List<ImportResult>> results = new ArrayList<>();
     for (List<StagedGroup.Member> members : group.transactions) {
       List<ImportResult> parts = new ArrayList<>();
       for (StagedGroup.Member member : members) {
-        int shape = member.shape();
-        long accepted = counts[shape][member.part() * 2];
-        long updated = counts[shape][member.part() * 2 + 1];
+        Counts part = counts.get(member.shape())[member.part()];
         parts.add(new ImportResult(member.request().service().prefix(), member.request().mode(), member.read(),
-          accepted - updated, updated, 0, member.errors().count(), member.errors().header(), member.errors().first(),
+          part.accepted() - part.existing(), part.existing(), 0, member.errors().count(), member.errors().header(), member.errors().first(),
           member.errors().finish(), false));
       }
       results.add(parts);

@@ -7,7 +7,7 @@ import io.tdx.load.HeaderMapping;
 import io.tdx.load.ImportMode;
 import io.tdx.problem.ProblemException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -32,9 +32,8 @@ final class GroupStager {
   /** The staged group, or null when a part's header or body is refused (that part fails on its own). */
   StagedGroup stage(List<List<GroupPart>> transactions) throws Exception {
     StagedGroup group = new StagedGroup();
-    Map<List<Object>, StagedGroup.Shape> shapes = new LinkedHashMap<>();
-    Map<String, DuckDBAppender> appenders = new LinkedHashMap<>();
-    Map<List<Object>, Integer> shapeIndex = new java.util.HashMap<>();
+    Map<List<Object>, StagedGroup.Shape> shapes = new HashMap<>();
+    List<DuckDBAppender> appenders = new ArrayList<>(); // one for each shape, at its index
     try {
       for (int txn = 0; txn < transactions.size(); txn++) {
         List<StagedGroup.Member> members = new ArrayList<>();
@@ -51,30 +50,30 @@ final class GroupStager {
               part.request().options().ignoreUnknownColumns());
             StagedGroup.Shape shape = shapes.get(key);
             if (shape == null) {
-              shape = new StagedGroup.Shape(part.request().service(), mapping, tableNames.get(), new ArrayList<>());
+              shape = new StagedGroup.Shape(group.shapes.size(), part.request().service(), mapping, tableNames.get(),
+                new ArrayList<>());
               shapes.put(key, shape);
-              shapeIndex.put(key, group.shapes.size());
               group.shapes.add(shape);
               stager.create(shape.table(), mapping.staged());
-              appenders.put(shape.table(), stager.appender(shape.table()));
+              appenders.add(stager.appender(shape.table()));
             }
             ErrorSink errors = new ErrorSink(part.errorFile(), part.request().service().dialect(), mapping.header(),
               limits.summaryErrors());
             int index = shape.members().size();
             long read;
             try {
-              read = stager.load(appenders.get(shape.table()), reader, shape.mapping(), errors, txn, index);
+              read = stager.load(appenders.get(shape.index()), reader, shape.mapping(), errors, txn, index);
             } catch (Exception e) {
               errors.close();
               throw e;
             }
-            StagedGroup.Member member = new StagedGroup.Member(txn, shapeIndex.get(key), index, part.request(), read, errors);
+            StagedGroup.Member member = new StagedGroup.Member(txn, shape.index(), index, part.request(), read, errors);
             members.add(member);
             shape.members().add(member);
           }
         }
       }
-      for (DuckDBAppender appender : appenders.values()) {
+      for (DuckDBAppender appender : appenders) {
         appender.flush();
       }
       for (StagedGroup.Shape shape : group.shapes) {
@@ -88,7 +87,7 @@ final class GroupStager {
       group.closeQuietly();
       throw e;
     } finally {
-      for (DuckDBAppender appender : appenders.values()) {
+      for (DuckDBAppender appender : appenders) {
         appender.close();
       }
     }

@@ -13,8 +13,8 @@ import java.util.List;
  * that table ({@code __part}).
  */
 public final class StagedGroup {
-  /** A staging table: the parts sharing a service and a header. */
-  record Shape(ServiceDefinition service, HeaderMapping mapping, String table, List<Member> members) {
+  /** A staging table, at {@code index} among the shapes: the parts sharing a service and a header. */
+  record Shape(int index, ServiceDefinition service, HeaderMapping mapping, String table, List<Member> members) {
   }
 
   /** A part: its staging table ({@code shape}, an index into the shapes) and its index there ({@code part}). */

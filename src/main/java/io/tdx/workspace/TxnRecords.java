@@ -30,20 +30,7 @@ final class TxnRecords {
     }
   }
 
-  static void save(Connection connection, String id, String state, Instant finished, String document) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?");
-         PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " VALUES (?, ?, ?, ?)")) {
-      delete.setString(1, id);
-      delete.executeUpdate();
-      insert.setString(1, id);
-      insert.setString(2, state);
-      insert.setTimestamp(3, Timestamp.from(finished));
-      insert.setString(4, document);
-      insert.executeUpdate();
-    }
-  }
-
-  /** Saves several records: one DELETE and one INSERT for all of them. */
+  /** Saves records, replacing any of the same ids: one DELETE and one INSERT for all of them. */
   static void saveAll(Connection connection, List<TxnRecord> records) throws SQLException {
     if (records.isEmpty()) {
       return;
