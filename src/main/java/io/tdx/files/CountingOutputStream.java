@@ -5,13 +5,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Counts the bytes an export stores. Closing it only flushes: the store closes its own stream,
- * and a writer that closes the export must not finish an upload early.
+ * Counts the bytes written through it. Closing it only flushes: the owner of the underlying
+ * stream closes it (a writer that closes an export must not finish an upload early).
  */
-final class CountingOutputStream extends FilterOutputStream {
+public final class CountingOutputStream extends FilterOutputStream {
   private long count;
 
-  CountingOutputStream(OutputStream out) {
+  public CountingOutputStream(OutputStream out) {
     super(out);
   }
 
@@ -32,7 +32,7 @@ final class CountingOutputStream extends FilterOutputStream {
     flush();
   }
 
-  long count() {
+  public long count() {
     return count;
   }
 }

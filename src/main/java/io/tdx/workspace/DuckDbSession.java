@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import org.duckdb.DuckDBConnection;
 
@@ -20,26 +21,31 @@ final class DuckDbSession implements WorkspaceSession {
   private final DuckDBConnection connection;
   private final Services services;
   private final Limits limits;
+  private final Path segments;
+  private final Executor segmentLoader;
   private final Semaphore writeGate;
   private final Runnable onClose;
   private final List<String> stagingTables = new ArrayList<>();
 
-  DuckDbSession(DuckDBConnection connection, Services services, Limits limits, Semaphore writeGate, Runnable onClose) {
+  DuckDbSession(DuckDBConnection connection, Services services, Limits limits, Path segments, Executor segmentLoader,
+                Semaphore writeGate, Runnable onClose) {
     this.connection = connection;
     this.services = services;
     this.limits = limits;
+    this.segments = segments;
+    this.segmentLoader = segmentLoader;
     this.writeGate = writeGate;
     this.onClose = onClose;
   }
 
   @Override
   public StagedImport stage(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
-    return new Stager(connection, limits).stage(request, csv, stagingTable(), errorFile);
+    return new Stager(connection, limits, segments, segmentLoader).stage(request, csv, stagingTable(), errorFile);
   }
 
   @Override
   public StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception {
-    return new GroupStager(new Stager(connection, limits), limits, this::stagingTable).stage(transactions);
+    return new GroupStager(new Stager(connection, limits, segments, segmentLoader), limits, this::stagingTable).stage(transactions);
   }
 
   /** A new staging table's name; the session drops its staging tables when it closes. */

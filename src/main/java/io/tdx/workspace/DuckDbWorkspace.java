@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.stream.Stream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.duckdb.DuckDBConnection;
@@ -21,20 +24,34 @@ final class DuckDbWorkspace implements Workspace {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWorkspace.class);
   private final DuckDBConnection root;
   private final TdxConfig config;
+  private final Path segments;
+  private final ExecutorService segmentLoader = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "tdx-segment-loader");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final Semaphore writeGate = new Semaphore(1, true);
   private final AtomicInteger openSessions = new AtomicInteger();
   private volatile Services services;
 
-  private DuckDbWorkspace(DuckDBConnection root, TdxConfig config) {
+  private DuckDbWorkspace(DuckDBConnection root, TdxConfig config, Path segments) {
     this.root = root;
     this.config = config;
+    this.segments = segments;
     this.services = config.services();
   }
 
   static DuckDbWorkspace open(TdxConfig config) {
     Path spill = config.dataDir().resolve("tmp").resolve("duckdb");
+    Path segments = config.dataDir().resolve("tmp").resolve("staging");
     try {
       Files.createDirectories(spill);
+      Files.createDirectories(segments);
+      try (Stream<Path> leftovers = Files.list(segments)) {
+        for (Path file : leftovers.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
     }
@@ -49,7 +66,7 @@ final class DuckDbWorkspace implements Workspace {
     } catch (SQLException e) {
       throw new ConfigException("cannot open workspace " + config.workspace().url() + ": " + e.getMessage());
     }
-    DuckDbWorkspace workspace = new DuckDbWorkspace(root, config);
+    DuckDbWorkspace workspace = new DuckDbWorkspace(root, config, segments);
     try {
       workspace.load(config.services());
     } catch (RuntimeException e) {
@@ -64,7 +81,7 @@ final class DuckDbWorkspace implements Workspace {
   public WorkspaceSession session() {
     try {
       openSessions.incrementAndGet();
-      return new DuckDbSession(root.duplicate(), services, config.limits(), writeGate, openSessions::decrementAndGet);
+      return new DuckDbSession(root.duplicate(), services, config.limits(), segments, segmentLoader, writeGate, openSessions::decrementAndGet);
     } catch (SQLException e) {
       openSessions.decrementAndGet();
       throw new IllegalStateException("cannot open a workspace session: " + e.getMessage(), e);
@@ -93,6 +110,7 @@ final class DuckDbWorkspace implements Workspace {
 
   @Override
   public void close() {
+    segmentLoader.shutdown();
     try {
       root.close();
       LOG.info("workspace closed ({} sessions still open were rolled back)", openSessions.get());

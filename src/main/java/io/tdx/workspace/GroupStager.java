@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.duckdb.DuckDBAppender;
 
 /**
  * Stages the imports of several transactions at once: each part is parsed and validated as a
@@ -33,7 +32,7 @@ final class GroupStager {
   StagedGroup stage(List<List<GroupPart>> transactions) throws Exception {
     StagedGroup group = new StagedGroup();
     Map<List<Object>, StagedGroup.Shape> shapes = new HashMap<>();
-    List<DuckDBAppender> appenders = new ArrayList<>(); // one for each shape, at its index
+    List<RowSink> appenders = new ArrayList<>(); // one for each shape, at its index
     try {
       for (int txn = 0; txn < transactions.size(); txn++) {
         List<StagedGroup.Member> members = new ArrayList<>();
@@ -55,7 +54,7 @@ final class GroupStager {
               shapes.put(key, shape);
               group.shapes.add(shape);
               stager.create(shape.table(), mapping.staged());
-              appenders.add(stager.appender(shape.table()));
+              appenders.add(stager.appender(shape.table(), mapping.staged()));
             }
             ErrorSink errors = new ErrorSink(part.errorFile(), part.request().service().dialect(), mapping.header(),
               limits.summaryErrors());
@@ -73,8 +72,8 @@ final class GroupStager {
           }
         }
       }
-      for (DuckDBAppender appender : appenders) {
-        appender.flush();
+      for (RowSink appender : appenders) {
+        appender.finish();
       }
       for (StagedGroup.Shape shape : group.shapes) {
         stager.markDuplicateKeys(shape.table(), shape.service().keys());
@@ -87,7 +86,7 @@ final class GroupStager {
       group.closeQuietly();
       throw e;
     } finally {
-      for (DuckDBAppender appender : appenders) {
+      for (RowSink appender : appenders) {
         appender.close();
       }
     }

@@ -13,22 +13,18 @@ import io.tdx.load.RowValidator;
 import io.tdx.service.Column;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
  * Phase one of an import, outside any write transaction: streams the CSV through the parser and
- * the row validator into a temporary staging table with DuckDB's appender, rejected rows into
+ * the row validator into a temporary staging table (through CSV segments DuckDB reads itself), rejected rows into
  * the error file, then marks keys that appear twice in the file. A staging table may hold
  * several parts ({@code __part}) of several transactions ({@code __txn}) of a group commit; a
  * single import is part 0 of transaction 0.
@@ -36,10 +32,15 @@ import org.duckdb.DuckDBConnection;
 final class Stager {
   private final DuckDBConnection connection;
   private final Limits limits;
+  private final Path segments;
+  private final Executor segmentLoader;
 
-  Stager(DuckDBConnection connection, Limits limits) {
+  /** {@code segments}: the directory for the CSV segments of imports; {@code segmentLoader} loads them. */
+  Stager(DuckDBConnection connection, Limits limits, Path segments, Executor segmentLoader) {
     this.connection = connection;
     this.limits = limits;
+    this.segments = segments;
+    this.segmentLoader = segmentLoader;
   }
 
   StagedImport stage(ImportRequest request, InputStream input, String table, Path errorFile)
@@ -50,10 +51,10 @@ final class Stager {
       ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), mapping.header(), limits.summaryErrors());
       try {
         long read;
-        try (DuckDBAppender appender = appender(table)) {
-          read = load(appender, reader, mapping, errors, 0, 0);
-          // close() can swallow the error of its final flush; flush() throws it.
-          appender.flush();
+        try (RowSink rows = new CsvSegmentSink(connection, segmentLoader, table, mapping.staged(), segments, limits.maxLineChars(),
+          CsvSegmentSink.SEGMENT_BYTES)) {
+          read = load(rows, reader, mapping, errors, 0, 0);
+          rows.finish();
         }
         if (request.mode() != ImportMode.DELETE) {
           markDuplicateKeys(table, request.service().keys());
@@ -74,16 +75,16 @@ final class Stager {
     }
   }
 
-  DuckDBAppender appender(String table) throws SQLException {
-    return connection.createAppender("temp", "main", table);
+  /** Rows appended to a staging table with DuckDB's appender (for small parts). */
+  RowSink appender(String table, List<Column> columns) throws SQLException {
+    return new AppenderSink(connection.createAppender("temp", "main", table), columns);
   }
 
-  /** Appends a part's valid rows as part {@code part} of transaction {@code txn}; rejected rows go to its error file. */
-  long load(DuckDBAppender appender, CsvRowReader reader, HeaderMapping mapping, ErrorSink errors, int txn, int part)
+  /** Adds a part's valid rows as part {@code part} of transaction {@code txn}; rejected rows go to its error file. */
+  long load(RowSink rows, CsvRowReader reader, HeaderMapping mapping, ErrorSink errors, int txn, int part)
     throws IOException, SQLException {
     RowValidator validator = new RowValidator(mapping);
-    List<Column> columns = mapping.staged();
-    Object[] values = new Object[columns.size()];
+    Object[] values = new Object[mapping.staged().size()];
     long read = 0;
     for (CsvRecord record = reader.next(); record != null; record = reader.next()) {
       read++;
@@ -92,30 +93,9 @@ final class Stager {
         errors.add(error);
         continue;
       }
-      appender.beginRow().append(txn).append(part).append(record.line());
-      for (int i = 0; i < values.length; i++) {
-        append(appender, columns.get(i), values[i]);
-      }
-      appender.appendNull().appendNull().endRow();
+      rows.add(txn, part, record.line(), values);
     }
     return read;
-  }
-
-  private static void append(DuckDBAppender appender, Column column, Object value) throws SQLException {
-    if (value == null) {
-      appender.appendNull();
-      return;
-    }
-    switch (column.type()) {
-      case STRING -> appender.append((String) value);
-      case INT -> appender.append(((Long) value).longValue());
-      case FLOAT -> appender.append(((Double) value).doubleValue());
-      case DECIMAL -> appender.append((BigDecimal) value);
-      case BOOLEAN -> appender.append(((Boolean) value).booleanValue());
-      case DATE -> appender.append((LocalDate) value);
-      case DATETIME -> appender.append((LocalDateTime) value);
-      case UUID -> appender.append((UUID) value);
-    }
   }
 
   /** Rejects every row whose key appears more than once in its part: no row of an ambiguous key is chosen. */
