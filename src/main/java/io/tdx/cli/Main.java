@@ -1,68 +1,50 @@
 package io.tdx.cli;
 
-import io.tdx.Tdx;
-import io.tdx.TdxServer;
-import io.tdx.config.ConfigException;
-import io.tdx.config.ConfigLoader;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-/** The command line: {@code java -jar tdx.jar serve}. */
+/**
+ * The command line, {@code java -jar tdx.jar COMMAND}: {@code serve} runs the server; the other
+ * commands are clients of one ({@code --url}, or {@code TDX_URL}).
+ */
+@Command(name = "tdx", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+  description = "The TDX server and its client.",
+  subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, TxnCommand.class, BatchCommand.class},
+  exitCodeListHeading = "%nExit codes:%n",
+  exitCodeList = {"0:done (transaction committed)", "1:transaction failed, import aborted, or the server refused",
+    "2:usage", "3:server unreachable"})
 public final class Main {
-  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  private Main() {
-  }
-
-  public static void main(String[] args) throws Exception {
-    if (args.length != 1 || !args[0].equals("serve")) {
-      System.err.println("usage: java -jar tdx.jar serve");
-      System.err.println("  reads conf/tdx.json (or TDX_CONF); TDX_HTTP_PORT and TDX_DATA_DIR override it");
-      System.exit(2);
-    }
-    JsonObject config;
-    try {
-      config = ConfigLoader.load(System.getenv());
-    } catch (ConfigException e) {
-      LOG.error("cannot start: {}", e.getMessage());
-      System.exit(2);
-      return;
-    }
-    // workers run whole imports: a long one is work, not a blocked thread
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS));
-    // the hook is in place before the server is: a SIGTERM right after the ready line still stops it cleanly
-    Future<TdxServer> started = Tdx.start(vertx, config);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, started), "tdx-shutdown"));
-    try {
-      await(started);
-    } catch (java.util.concurrent.ExecutionException e) {
-      LOG.error("cannot start: {}", e.getCause().getMessage());
-      System.exit(1);
+  public static void main(String[] args) {
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    // a running server keeps the process alive until SIGTERM; every other command ends it
+    if (!(code == ExitCodes.OK && args.length > 0 && args[0].equals("serve"))) {
+      System.exit(code);
     }
   }
 
-  private static void stop(Vertx vertx, Future<TdxServer> started) {
-    LOG.info("stopping: no new requests; waiting for requests in flight");
-    try {
-      await(started.compose(TdxServer::stop));
-    } catch (Exception e) {
-      LOG.warn("the server did not stop cleanly: {}", e.toString());
+  /** Runs a command with the given output streams; its exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err)
+      .setExitCodeExceptionMapper(e -> ExitCodes.FAILED);
+    commandLine.setParameterExceptionHandler((e, arguments) -> {
+      err.println("error: " + e.getMessage());
+      e.getCommandLine().usage(err);
+      return ExitCodes.USAGE;
+    });
+    if (args.length == 0) {
+      commandLine.usage(err);
+      return ExitCodes.USAGE;
     }
-    try {
-      await(vertx.close());
-      LOG.info("stopped");
-    } catch (Exception e) {
-      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
-    }
+    return commandLine.execute(args);
   }
 
-  /** Waits on a thread of the command line (never an event loop) for a step of the start or the shutdown. */
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"tdx " + (version == null ? "(development)" : version)};
+    }
   }
 }

@@ -1,0 +1,121 @@
+package io.tdx.cli;
+
+import io.tdx.client.TdxClient;
+import io.tdx.client.TdxClientOptions;
+import io.tdx.client.TdxProblemException;
+import io.tdx.client.TdxTransactionFailedException;
+import io.tdx.client.TdxTransportException;
+import io.tdx.client.TxnOutcome;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What every client command shares: the server's URL, the output format, progress, the timeout,
+ * and running one client call to its exit code.
+ */
+final class ClientSession {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--url", paramLabel = "URL", description = "the server (default: TDX_URL, else ${DEFAULT-VALUE})",
+    defaultValue = "${env:TDX_URL:-http://localhost:8080}")
+  String url;
+
+  @Option(names = "--json", description = "print the JSON document (a transaction's, an import's summary) instead of text")
+  boolean json;
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
+  boolean quiet;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT1H",
+    description = "the longest to wait for a transaction, ISO-8601 (PT30S, PT10M; default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  /** Runs one client call on a Vert.x of its own, waits for it, prints what {@code report} makes of it; the exit code. */
+  <T> int run(Function<TdxClient, Future<T>> call, Function<T, Integer> report) {
+    PrintWriter err = spec.commandLine().getErr();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
+    ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);
+    TdxClient client;
+    try {
+      client = TdxClient.create(vertx, TdxClientOptions.of(url));
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      vertx.close();
+      return ExitCodes.USAGE;
+    }
+    try {
+      T result = call.apply(quiet ? client : client.withProgress(progress)).toCompletionStage().toCompletableFuture().get();
+      progress.finish();
+      return report.apply(result);
+    } catch (ExecutionException e) {
+      progress.finish();
+      return failure(e.getCause(), err);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCodes.FAILED;
+    } finally {
+      client.close();
+      vertx.close();
+    }
+  }
+
+  private int failure(Throwable cause, PrintWriter err) {
+    if (cause instanceof TdxTransportException) {
+      err.println("error: server unreachable: " + cause.getMessage());
+      return ExitCodes.UNREACHABLE;
+    }
+    if (cause instanceof TdxTransactionFailedException failed) {
+      print(failed.outcome());
+      err.println("error: " + failed.getMessage());
+      return ExitCodes.FAILED;
+    }
+    if (cause instanceof TdxProblemException problem) {
+      if (json) {
+        spec.commandLine().getOut().println(problem.problem().encodePrettily());
+      }
+      err.println("error: " + problem.status() + " " + problem.title() + ": " + problem.detail());
+      return ExitCodes.FAILED;
+    }
+    if (cause instanceof TimeoutException) {
+      err.println("error: " + cause.getMessage() + " (--timeout " + timeout + ")");
+      return ExitCodes.FAILED;
+    }
+    if (cause instanceof IllegalArgumentException || cause instanceof java.nio.file.NoSuchFileException) {
+      err.println("error: " + cause.getMessage());
+      return ExitCodes.USAGE;
+    }
+    err.println("error: " + cause);
+    return ExitCodes.FAILED;
+  }
+
+  /** A transaction's outcome: its document with --json, else its state and one line per part. */
+  void print(TxnOutcome outcome) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(outcome.document().encodePrettily());
+      return;
+    }
+    out.println("transaction " + outcome.id() + " " + outcome.state() + (outcome.cause() == null ? "" : ": " + outcome.cause()));
+    for (TxnOutcome.PartOutcome part : outcome.parts()) {
+      out.println("  part " + part.id() + " " + part.method() + " " + part.service() + " " + part.state()
+        + part.importOutcome().map(i -> ": " + i.read() + " read, " + i.inserted() + " inserted, " + i.updated() + " updated, "
+          + i.deleted() + " deleted, " + i.rejected() + " rejected").orElse("")
+        + (part.error() == null ? "" : " (" + part.error() + ")"));
+    }
+  }
+
+  /** The exit code of a transaction's outcome. */
+  static int code(TxnOutcome outcome) {
+    return outcome.committed() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+}

@@ -1,0 +1,67 @@
+package io.tdx.cli;
+
+import io.tdx.Tdx;
+import io.tdx.TdxServer;
+import io.tdx.config.ConfigException;
+import io.tdx.config.ConfigLoader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+
+/** {@code serve}: runs the server until SIGTERM or Ctrl-C, then stops it gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+  description = {"Runs the TDX server with conf/tdx.json (or TDX_CONF); TDX_HTTP_PORT and TDX_DATA_DIR override it."})
+final class ServeCommand implements Callable<Integer> {
+  // logged as the command line (Main), as operators and tests read it
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  @Override
+  public Integer call() throws Exception {
+    JsonObject config;
+    try {
+      config = ConfigLoader.load(System.getenv());
+    } catch (ConfigException e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    // workers run whole imports: a long one is work, not a blocked thread
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS));
+    // the hook is in place before the server is: a SIGTERM right after the ready line still stops it cleanly
+    Future<TdxServer> started = Tdx.start(vertx, config);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, started), "tdx-shutdown"));
+    try {
+      await(started);
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.error("cannot start: {}", e.getCause().getMessage());
+      return ExitCodes.FAILED;
+    }
+    // Vert.x's threads keep the process running until the hook stops it
+    return ExitCodes.OK;
+  }
+
+  private static void stop(Vertx vertx, Future<TdxServer> started) {
+    LOG.info("stopping: no new requests; waiting for requests in flight");
+    try {
+      await(started.compose(TdxServer::stop));
+    } catch (Exception e) {
+      LOG.warn("the server did not stop cleanly: {}", e.toString());
+    }
+    try {
+      await(vertx.close());
+      LOG.info("stopped");
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+  }
+
+  /** Waits on a thread of the command line (never an event loop) for a step of the start or the shutdown. */
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,246 @@
+package io.tdx.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One transaction on the server, by id: add parts, commit them, wait for the outcome, abort.
+ * Parts are added with the asynchronous protocol ({@link #importPart}, {@link #exportPart});
+ * a synchronous transaction's parts are sent and held all at once by {@link TdxClient#run}.
+ */
+public final class TdxTransaction {
+  private final TdxClient client;
+  private final String id;
+  private final boolean async;
+  private volatile boolean cancelled;
+
+  TdxTransaction(TdxClient client, String id, boolean async) {
+    this.client = client;
+    this.id = id;
+    this.async = async;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public boolean async() {
+    return async;
+  }
+
+  /** Sends an import part; its part id once the server has spooled it (or, for a URI, accepted it). */
+  public Future<String> importPart(String service, CsvSource source, ImportSettings settings) {
+    String query = "?txn=" + TdxClient.encode(id) + settings.query()
+      + (source instanceof CsvSource.FromUri u ? "&uri=" + TdxClient.encode(u.uri()) : "");
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json");
+    return client.upload(HttpMethod.valueOf(settings.method().name()), service + query, headers, source, service)
+      .compose(client::json)
+      .map(part -> part.getString("id"));
+  }
+
+  /** Adds an export part: its CSV is kept with the transaction ({@code uri} null) or stored at {@code uri} on commit. */
+  public Future<String> exportPart(String service, String uri) {
+    String query = "?txn=" + TdxClient.encode(id) + (uri == null ? "" : "&uri=" + TdxClient.encode(uri));
+    return client.request(HttpMethod.GET, service + query, MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json"))
+      .compose(client::json)
+      .map(part -> part.getString("id"));
+  }
+
+  /** Commits the listed parts, in that order (repeating the same commit is harmless, so it is retried). */
+  public Future<TxnOutcome> commit(List<String> parts) {
+    JsonObject body = new JsonObject().put("parts", new JsonArray(new ArrayList<>(parts)));
+    return client.retrying(() -> client.web().requestAbs(HttpMethod.POST, client.url("/txn/" + TdxClient.encode(id) + "/commit"))
+        .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").sendJsonObject(body))
+      .compose(this::document);
+  }
+
+  /** The transaction document now. */
+  public Future<TxnOutcome> status() {
+    return client.getJson("/txn/" + TdxClient.encode(id)).map(TxnOutcome::fromJson);
+  }
+
+  /** Aborts an open transaction. */
+  public Future<TxnOutcome> abort() {
+    return client.retrying(() -> client.web().requestAbs(HttpMethod.POST, client.url("/txn/" + TdxClient.encode(id) + "/abort"))
+        .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send())
+      .compose(this::document);
+  }
+
+  /**
+   * Stops waiting ({@link #await} fails with a {@link CancellationException}) and aborts the
+   * transaction if it is still open; a transaction already committing runs to its end.
+   */
+  public Future<Void> cancel() {
+    cancelled = true;
+    return abort().<Void>mapEmpty().recover(e -> e instanceof TdxProblemException p && p.status() == 409
+      ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /**
+   * Waits, with long polls ({@code pollWait} each), until the transaction has ended or
+   * {@code timeout} has passed ({@link TimeoutException}); its outcome when it committed, else
+   * a {@link TdxTransactionFailedException}.
+   */
+  public Future<TxnOutcome> await(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return poll(deadline).compose(v -> status()).compose(outcome -> outcome.committed()
+      ? Future.succeededFuture(outcome)
+      : Future.failedFuture(new TdxTransactionFailedException(outcome)));
+  }
+
+  private Future<Void> poll(long deadline) {
+    if (cancelled) {
+      return Future.failedFuture(new CancellationException("waiting for transaction " + id + " was cancelled"));
+    }
+    long remaining = (deadline - System.nanoTime()) / 1_000_000;
+    if (remaining <= 0) {
+      return Future.failedFuture(new TimeoutException("transaction " + id + " did not end in time"));
+    }
+    long wait = Math.max(1, Math.min(client.options().pollWait().toSeconds(), remaining / 1000));
+    return client.retrying(() -> client.web().requestAbs(HttpMethod.GET, client.url("/txn/" + TdxClient.encode(id) + "/poll?wait=" + wait))
+        .followRedirects(false).putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send())
+      .compose(response -> {
+        if (response.statusCode() != 200 && response.statusCode() != 303) {
+          return Future.failedFuture(TdxClient.problemOf(response));
+        }
+        String state = TdxClient.bodyJson(response).getString("state");
+        client.progress().state(id, state);
+        if (response.statusCode() == 303 || "ABORTED".equals(state)) {
+          return Future.succeededFuture();
+        }
+        String retryAfter = response.getHeader(HttpHeaders.RETRY_AFTER.toString());
+        long pause = wait >= 1 || retryAfter == null ? 0 : Long.parseLong(retryAfter) * 1000;
+        return (pause > 0 ? client.delay(pause) : Future.<Void>succeededFuture()).compose(v -> poll(deadline));
+      });
+  }
+
+  /** Saves a part's CSV: an export part's file, or an import part's error file; the bytes written. */
+  public Future<Long> savePart(String partId, CsvTarget target) {
+    return client.retrying(() -> client.request(HttpMethod.GET, "/txn/" + TdxClient.encode(id) + "/" + TdxClient.encode(partId),
+        MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "text/csv")))
+      .compose(response -> response.statusCode() == 200 ? client.save(response, target, partId) : client.failure(response));
+  }
+
+  private Future<TxnOutcome> document(HttpResponse<Buffer> response) {
+    if (response.statusCode() / 100 != 2) {
+      return Future.failedFuture(TdxClient.problemOf(response));
+    }
+    return Future.succeededFuture(TxnOutcome.fromJson(TdxClient.bodyJson(response)));
+  }
+
+  // ------------------------------------------------------------------ one-call transactions
+
+  /** Sends every part (one after another), commits them in order, waits, and saves the exports to files. */
+  Future<TxnOutcome> runAsync(List<PartSpec> parts, Duration timeout) {
+    List<String> ids = new ArrayList<>();
+    Future<Void> sent = Future.succeededFuture();
+    for (PartSpec part : parts) {
+      sent = sent.compose(v -> add(part)).map(partId -> {
+        ids.add(partId);
+        return null;
+      });
+    }
+    return sent
+      .recover(e -> abortAfter(e))
+      .compose(v -> commit(ids))
+      .compose(committed -> await(timeout))
+      .compose(outcome -> saveExports(parts, ids, outcome));
+  }
+
+  private Future<String> add(PartSpec part) {
+    if (part instanceof PartSpec.Import i) {
+      return importPart(i.service(), i.source(), i.settings());
+    }
+    PartSpec.Export e = (PartSpec.Export) part;
+    return exportPart(e.service(), e.target() instanceof CsvTarget.ToUri u ? u.uri() : null);
+  }
+
+  /** A part that could not be sent aborts the transaction; the part's failure is what the caller sees. */
+  private <T> Future<T> abortAfter(Throwable failure) {
+    return abort().<T>transform(ignored -> Future.failedFuture(failure));
+  }
+
+  private Future<TxnOutcome> saveExports(List<PartSpec> parts, List<String> ids, TxnOutcome outcome) {
+    Future<Void> saved = Future.succeededFuture();
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i) instanceof PartSpec.Export e && !(e.target() instanceof CsvTarget.ToUri)) {
+        String partId = ids.get(i);
+        saved = saved.compose(v -> savePart(partId, e.target()).mapEmpty());
+      }
+    }
+    return saved.map(v -> outcome);
+  }
+
+  /**
+   * The synchronous protocol: every part and then the commit ({@code count} = parts) sent and held
+   * by the server until the transaction has run; each part's answer is its result. The server
+   * runs held parts in the order they arrived, so each part is sent once the one before it is
+   * listed in the transaction's document.
+   */
+  Future<TxnOutcome> runSync(List<PartSpec> parts) {
+    List<Future<?>> answers = new ArrayList<>();
+    Future<Void> listed = Future.succeededFuture();
+    for (PartSpec part : parts) {
+      int count = answers.size() + 1;
+      listed = listed.compose(v -> {
+        Future<?> answer = sendHeld(part);
+        answers.add(answer);
+        return listed(count, answer);
+      });
+    }
+    Future<TxnOutcome> committed = listed.compose(v -> client.web()
+      .requestAbs(HttpMethod.POST, client.url("/txn/" + TdxClient.encode(id) + "/commit?count=" + parts.size()))
+      .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send()
+      .transform(client::transport))
+      .compose(response -> {
+        if (response.statusCode() == 200) {
+          return Future.succeededFuture(TxnOutcome.fromJson(TdxClient.bodyJson(response)));
+        }
+        TdxProblemException problem = TdxClient.problemOf(response);
+        JsonObject txn = problem.problem().getJsonObject("transaction");
+        return Future.failedFuture(txn == null ? problem : new TdxTransactionFailedException(TxnOutcome.fromJson(txn)));
+      });
+    // the commit's outcome is the transaction's; the parts' own failures only repeat it
+    return committed.transform(outcome -> Future.join(answers).transform(ignored -> outcome.succeeded()
+      ? Future.succeededFuture(outcome.result()) : Future.failedFuture(outcome.cause())));
+  }
+
+  /** Until the document lists {@code count} parts; the part's own failure if it is answered first (refused). */
+  private Future<Void> listed(int count, Future<?> answer) {
+    if (answer.failed()) {
+      return abortAfter(answer.cause());
+    }
+    return status().compose(outcome -> outcome.parts().size() >= count
+      ? Future.succeededFuture()
+      : client.delay(5).compose(v -> listed(count, answer)));
+  }
+
+  private Future<?> sendHeld(PartSpec part) {
+    String query = "?txn=" + TdxClient.encode(id);
+    if (part instanceof PartSpec.Import i) {
+      String uri = i.source() instanceof CsvSource.FromUri u ? "&uri=" + TdxClient.encode(u.uri()) : "";
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json");
+      return client.upload(HttpMethod.valueOf(i.settings().method().name()), i.service() + query + i.settings().query() + uri,
+        headers, i.source(), i.service()).compose(TdxClient::body);
+    }
+    PartSpec.Export e = (PartSpec.Export) part;
+    if (e.target() instanceof CsvTarget.ToUri u) {
+      return client.request(HttpMethod.GET, e.service() + query + "&uri=" + TdxClient.encode(u.uri()),
+        MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json")).compose(TdxClient::body);
+    }
+    return client.request(HttpMethod.GET, e.service() + query, MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "text/csv"))
+      .compose(response -> response.statusCode() == 200 ? client.save(response, e.target(), e.service()) : client.failure(response));
+  }
+}

@@ -1,0 +1,163 @@
+package io.tdx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tdx.cli.Main;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The command line's client commands against a real server: exit codes, output, the rows written. */
+@DisplayName("The command line as a client")
+class CliTest extends ServerTest {
+
+  record Run(int code, String out, String err) {
+  }
+
+  /** Runs the command line with {@code --url} of the test's server appended (the option of every client command). */
+  Run tdx(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] withUrl = java.util.Arrays.copyOf(args, args.length + 2);
+    withUrl[args.length] = "--url";
+    withUrl[args.length + 1] = "http://127.0.0.1:" + tdx.port();
+    int code = Main.run(withUrl, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  Path file(String name, String content) throws IOException {
+    Path file = dataDir.resolve(name);
+    Files.writeString(file, content);
+    return file;
+  }
+
+  @Test
+  @DisplayName("import and export: summary, rejected rows and error file, exit 1 when aborted, export to a file and to stdout")
+  void importExport() throws Exception {
+    Run products = tdx("import", "products", file("products.csv", ImportTest.PRODUCTS).toString());
+    assertEquals(0, products.code(), products.err());
+    assertTrue(products.out().contains("POST /products: 3 rows read, 3 inserted"), products.out());
+
+    Path errors = dataDir.resolve("errors.csv");
+    Run sales = tdx("import", "/sales", file("sales.csv", ClientTest.BAD_SALES).toString(), "--errors", errors.toString());
+    assertEquals(0, sales.code(), sales.err());
+    assertTrue(sales.out().contains("1 inserted") && sales.out().contains("2 rejected"), sales.out());
+    assertTrue(sales.out().contains("line 3: UNKNOWN_REFERENCE"), sales.out());
+    assertEquals(3, Files.readString(errors).lines().count());
+
+    Run aborted = tdx("import", "/sales", dataDir.resolve("sales.csv").toString(), "--replace", "--abort-on-error", "--json");
+    assertEquals(1, aborted.code(), aborted.out() + aborted.err());
+    assertTrue(new JsonObject(aborted.out()).getBoolean("aborted"), aborted.out());
+
+    Path exported = dataDir.resolve("out.csv");
+    Run export = tdx("export", "/sales", exported.toString());
+    assertEquals(0, export.code(), export.err());
+    assertEquals("SKU,STORE,WEEK,UNITS,REVENUE\nA1,S2,1,10,15.00\n", Files.readString(exported));
+    Run stdout = tdx("export", "/products");
+    assertEquals(0, stdout.code(), stdout.err());
+    assertEquals(ImportTest.PRODUCTS, stdout.out());
+  }
+
+  @Test
+  @DisplayName("a one-shot transaction of SERVICE=FILE parts, both protocols; a failing one exits 1 with nothing written")
+  void oneShot() throws Exception {
+    Path products = file("products.csv", ImportTest.PRODUCTS);
+    Path sales = file("sales.csv", ClientTest.SALES);
+    Run async = tdx("import", "--txn-service", "/txn", "--async", "/products=" + products, "/sales=" + sales);
+    assertEquals(0, async.code(), async.err());
+    assertTrue(async.out().startsWith("transaction ") && async.out().contains(" COMMITTED"), async.out());
+    assertEquals(ClientTest.SALES, tdx.export("/sales"));
+
+    Run sync = tdx("import", "--txn-service", "/txn", "--replace", "--json", "/sales=" + sales);
+    assertEquals(0, sync.code(), sync.err());
+    assertEquals("COMMITTED", new JsonObject(sync.out()).getString("state"));
+
+    Run failed = tdx("import", "--txn-service", "/txn", "--async", "--abort-on-error", "/products=" + products,
+      "/sales=" + file("bad.csv", ClientTest.BAD_SALES));
+    assertEquals(1, failed.code(), failed.out() + failed.err());
+    assertTrue(failed.out().contains(" FAILED"), failed.out());
+    assertEquals(ClientTest.SALES, tdx.export("/sales"));
+  }
+
+  @Test
+  @DisplayName("the protocol by hand: txn start, import and export --txn, txn commit, status, save")
+  void byHand() throws Exception {
+    Run start = tdx("txn", "start", "--async");
+    assertEquals(0, start.code(), start.err());
+    String id = start.out().strip();
+    Run part = tdx("import", "/products", file("products.csv", ImportTest.PRODUCTS).toString(), "--txn", id);
+    assertEquals(0, part.code(), part.err());
+    Run export = tdx("export", "/products", "--txn", id);
+    assertEquals(0, export.code(), export.err());
+    Run open = tdx("txn", "status", id);
+    assertTrue(open.out().contains(" OPEN"), open.out());
+    Run commit = tdx("txn", "commit", id, part.out().strip(), export.out().strip());
+    assertEquals(0, commit.code(), commit.out() + commit.err());
+    assertTrue(commit.out().contains(" COMMITTED"), commit.out());
+    Run waited = tdx("txn", "wait", id, "--json");
+    assertEquals("COMMITTED", new JsonObject(waited.out()).getString("state"));
+    Path saved = dataDir.resolve("saved.csv");
+    assertEquals(0, tdx("txn", "save", id, export.out().strip(), saved.toString()).code());
+    assertEquals(ImportTest.PRODUCTS, Files.readString(saved));
+
+    String other = tdx("txn", "start", "--async").out().strip();
+    Run abort = tdx("txn", "abort", other);
+    assertEquals(0, abort.code(), abort.err());
+    assertEquals(1, tdx("txn", "status", other).code());
+  }
+
+  @Test
+  @DisplayName("batch runs a manifest's parts as one transaction; a failing part fails it all, exit 1")
+  void batch() throws Exception {
+    file("products.csv", ImportTest.PRODUCTS);
+    file("sales.csv", ClientTest.SALES);
+    Path good = file("good.json", """
+      {"async": true, "parts": [
+        {"import": "/products", "file": "products.csv"},
+        {"import": "/sales", "file": "sales.csv", "abortOnError": true},
+        {"export": "/sales", "file": "out/sales.csv"}]}
+      """);
+    Files.createDirectories(dataDir.resolve("out"));
+    Run ok = tdx("batch", good.toString());
+    assertEquals(0, ok.code(), ok.out() + ok.err());
+    assertEquals(ClientTest.SALES, Files.readString(dataDir.resolve("out/sales.csv")));
+
+    file("bad.csv", ClientTest.BAD_SALES);
+    Path bad = file("bad.json", """
+      {"async": false, "parts": [
+        {"import": "/sales", "file": "bad.csv", "method": "PUT", "abortOnError": true}]}
+      """);
+    Run failed = tdx("batch", bad.toString());
+    assertEquals(1, failed.code(), failed.out() + failed.err());
+    assertEquals(ClientTest.SALES, tdx.export("/sales"));
+
+    Path wrong = file("wrong.json", "{\"parts\": [{\"import\": \"/sales\", \"file\": \"bad.csv\", \"methd\": \"PUT\"}]}");
+    Run usage = tdx("batch", wrong.toString());
+    assertEquals(2, usage.code());
+    assertTrue(usage.err().contains("unknown field \"methd\""), usage.err());
+  }
+
+  @Test
+  @DisplayName("exit 3 when the server is unreachable, 2 for bad usage")
+  void exitCodes() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"export", "/products", "--url", "http://127.0.0.1:" + closed, "-q"},
+      new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertEquals(3, code, err.toString());
+    assertTrue(err.toString().contains("unreachable"), err.toString());
+    assertEquals(2, tdx("import", "/products").code());
+    assertEquals(2, tdx("frobnicate").code());
+    assertEquals(2, tdx("import", "--replace", "--delete", "/products", "x.csv").code());
+  }
+}
