@@ -200,8 +200,10 @@ public final class TdxClient implements AutoCloseable {
    */
   public Future<ExportOutcome> exportCsv(String service, CsvTarget target, boolean gzip) {
     if (target instanceof CsvTarget.ToUri u) {
-      return retrying(() -> web.requestAbs(HttpMethod.GET, url(service + "?uri=" + encode(u.uri())))
-        .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send())
+      // not retried: a store that refuses to overwrite would refuse the second attempt of one that succeeded
+      return web.requestAbs(HttpMethod.GET, url(service + "?uri=" + encode(u.uri())))
+        .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send()
+        .transform(this::transport)
         .compose(response -> response.statusCode() == 200
           ? Future.succeededFuture(new ExportOutcome(service, bodyJson(response).getLong("bytes", -1L),
             java.util.Optional.of(u.uri())))
