@@ -73,6 +73,9 @@ class CliTest extends ServerTest {
     Run async = tdx("import", "--txn-service", "/txn", "--async", "/products=" + products, "/sales=" + sales);
     assertEquals(0, async.code(), async.err());
     assertTrue(async.out().startsWith("transaction ") && async.out().contains(" COMMITTED"), async.out());
+    // not a terminal: progress comes as plain lines on stderr, the upload's end and the states seen
+    assertTrue(async.err().contains("/sales: 0.0 MB of 0.0 MB (100%)"), async.err());
+    assertTrue(async.err().contains(": COMMITTED ("), async.err());
     assertEquals(ClientTest.SALES, tdx.export("/sales"));
 
     Run sync = tdx("import", "--txn-service", "/txn", "--replace", "--json", "/sales=" + sales);
