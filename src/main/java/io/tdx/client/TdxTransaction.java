@@ -109,6 +109,7 @@ public final class TdxTransaction {
       return Future.failedFuture(new TimeoutException("transaction " + id + " did not end in time"));
     }
     long wait = Math.max(1, Math.min(client.options().pollWait().toSeconds(), remaining / 1000));
+    long asked = System.nanoTime();
     return client.retrying(() -> client.web().requestAbs(HttpMethod.GET, client.url("/txn/" + TdxClient.encode(id) + "/poll?wait=" + wait))
         .followRedirects(false).putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send())
       .compose(response -> {
@@ -120,10 +121,20 @@ public final class TdxTransaction {
         if (response.statusCode() == 303 || "ABORTED".equals(state)) {
           return Future.succeededFuture();
         }
+        // a server that does not hold the poll answers at once: then its Retry-After paces us
         String retryAfter = response.getHeader(HttpHeaders.RETRY_AFTER.toString());
-        long pause = wait >= 1 || retryAfter == null ? 0 : Long.parseLong(retryAfter) * 1000;
+        boolean heldLong = System.nanoTime() - asked >= wait * 500_000_000L;
+        long pause = heldLong || retryAfter == null ? 0 : retryAfterMillis(retryAfter);
         return (pause > 0 ? client.delay(pause) : Future.<Void>succeededFuture()).compose(v -> poll(deadline));
       });
+  }
+
+  private static long retryAfterMillis(String header) {
+    try {
+      return Math.min(60_000, Math.max(0, Long.parseLong(header.strip())) * 1000);
+    } catch (NumberFormatException e) {
+      return 1000; // an HTTP date: wait a second and ask again
+    }
   }
 
   /** Saves a part's CSV: an export part's file, or an import part's error file; the bytes written. */
