@@ -1,5 +1,6 @@
 package io.tdx.client;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ public record ImportOutcome(String service, String method, boolean aborted, long
                             Optional<Path> errorFile) {
 
   static ImportOutcome fromJson(JsonObject summary, Path errorFile) {
-    List<RejectedRow> errors = summary.getJsonArray("errors", new io.vertx.core.json.JsonArray()).stream()
+    List<RejectedRow> errors = summary.getJsonArray("errors", new JsonArray()).stream()
       .map(e -> RejectedRow.fromJson((JsonObject) e)).toList();
     return new ImportOutcome(summary.getString("service"), summary.getString("method"), summary.getBoolean("aborted", false),
       summary.getLong("read", 0L), summary.getLong("inserted", 0L), summary.getLong("updated", 0L),
@@ -24,9 +25,10 @@ public record ImportOutcome(String service, String method, boolean aborted, long
       Optional.ofNullable(errorFile));
   }
 
-  ImportOutcome withErrorFile(Path file) {
-    return new ImportOutcome(service, method, aborted, read, inserted, updated, deleted, rejected, firstErrors, errorsTruncated,
-      Optional.ofNullable(file));
+  /** These counts with the first rejected rows read back from the saved error file. */
+  ImportOutcome withErrors(List<RejectedRow> first, Path file) {
+    return new ImportOutcome(service, method, aborted, read, inserted, updated, deleted, rejected, first, rejected > first.size(),
+      Optional.of(file));
   }
 
   /** One line for people. */

@@ -3,7 +3,6 @@ package io.tdx.client;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -21,12 +20,12 @@ import java.util.concurrent.TimeoutException;
  * a synchronous transaction's parts are sent and held all at once by {@link TdxClient#run}.
  */
 public final class TdxTransaction {
-  private final TdxClient client;
+  private final Transport client;
   private final String id;
   private final boolean async;
   private volatile boolean cancelled;
 
-  TdxTransaction(TdxClient client, String id, boolean async) {
+  TdxTransaction(Transport client, String id, boolean async) {
     this.client = client;
     this.id = id;
     this.async = async;
@@ -42,8 +41,8 @@ public final class TdxTransaction {
 
   /** Sends an import part; its part id once the server has spooled it (or, for a URI, accepted it). */
   public Future<String> importPart(String service, CsvSource source, ImportSettings settings) {
-    String query = "?txn=" + TdxClient.encode(id) + settings.query()
-      + (source instanceof CsvSource.FromUri u ? "&uri=" + TdxClient.encode(u.uri()) : "");
+    String query = "?txn=" + Transport.encode(id) + settings.query()
+      + (source instanceof CsvSource.FromUri u ? "&uri=" + Transport.encode(u.uri()) : "");
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json");
     return client.upload(HttpMethod.valueOf(settings.method().name()), service + query, headers, source, service)
       .compose(client::json)
@@ -52,7 +51,7 @@ public final class TdxTransaction {
 
   /** Adds an export part: its CSV is kept with the transaction ({@code uri} null) or stored at {@code uri} on commit. */
   public Future<String> exportPart(String service, String uri) {
-    String query = "?txn=" + TdxClient.encode(id) + (uri == null ? "" : "&uri=" + TdxClient.encode(uri));
+    String query = "?txn=" + Transport.encode(id) + (uri == null ? "" : "&uri=" + Transport.encode(uri));
     return client.request(HttpMethod.GET, service + query, MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json"))
       .compose(client::json)
       .map(part -> part.getString("id"));
@@ -61,20 +60,18 @@ public final class TdxTransaction {
   /** Commits the listed parts, in that order (repeating the same commit is harmless, so it is retried). */
   public Future<TxnOutcome> commit(List<String> parts) {
     JsonObject body = new JsonObject().put("parts", new JsonArray(new ArrayList<>(parts)));
-    return client.retrying(() -> client.web().requestAbs(HttpMethod.POST, client.url("/txn/" + TdxClient.encode(id) + "/commit"))
-        .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").sendJsonObject(body))
+    return client.retrying(() -> client.exchange(HttpMethod.POST, "/txn/" + Transport.encode(id) + "/commit", body))
       .compose(this::document);
   }
 
   /** The transaction document now. */
   public Future<TxnOutcome> status() {
-    return client.getJson("/txn/" + TdxClient.encode(id)).map(TxnOutcome::fromJson);
+    return client.getJson("/txn/" + Transport.encode(id)).map(TxnOutcome::fromJson);
   }
 
   /** Aborts an open transaction. */
   public Future<TxnOutcome> abort() {
-    return client.retrying(() -> client.web().requestAbs(HttpMethod.POST, client.url("/txn/" + TdxClient.encode(id) + "/abort"))
-        .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send())
+    return client.retrying(() -> client.exchange(HttpMethod.POST, "/txn/" + Transport.encode(id) + "/abort", null))
       .compose(this::document);
   }
 
@@ -110,13 +107,12 @@ public final class TdxTransaction {
     }
     long wait = Math.max(1, Math.min(client.options().pollWait().toSeconds(), remaining / 1000));
     long asked = System.nanoTime();
-    return client.retrying(() -> client.web().requestAbs(HttpMethod.GET, client.url("/txn/" + TdxClient.encode(id) + "/poll?wait=" + wait))
-        .followRedirects(false).putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send())
+    return client.retrying(() -> client.exchange(HttpMethod.GET, "/txn/" + Transport.encode(id) + "/poll?wait=" + wait, null))
       .compose(response -> {
         if (response.statusCode() != 200 && response.statusCode() != 303) {
-          return Future.failedFuture(TdxClient.problemOf(response));
+          return Future.failedFuture(Problems.of(response));
         }
-        String state = TdxClient.bodyJson(response).getString("state");
+        String state = Transport.bodyJson(response).getString("state");
         client.progress().state(id, state);
         if (response.statusCode() == 303 || "ABORTED".equals(state)) {
           return Future.succeededFuture();
@@ -139,16 +135,16 @@ public final class TdxTransaction {
 
   /** Saves a part's CSV: an export part's file, or an import part's error file; the bytes written. */
   public Future<Long> savePart(String partId, CsvTarget target) {
-    return client.retrying(() -> client.request(HttpMethod.GET, "/txn/" + TdxClient.encode(id) + "/" + TdxClient.encode(partId),
+    return client.retrying(() -> client.request(HttpMethod.GET, "/txn/" + Transport.encode(id) + "/" + Transport.encode(partId),
         MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "text/csv")))
       .compose(response -> response.statusCode() == 200 ? client.save(response, target, partId) : client.failure(response));
   }
 
   private Future<TxnOutcome> document(HttpResponse<Buffer> response) {
     if (response.statusCode() / 100 != 2) {
-      return Future.failedFuture(TdxClient.problemOf(response));
+      return Future.failedFuture(Problems.of(response));
     }
-    return Future.succeededFuture(TxnOutcome.fromJson(TdxClient.bodyJson(response)));
+    return Future.succeededFuture(TxnOutcome.fromJson(Transport.bodyJson(response)));
   }
 
   // ------------------------------------------------------------------ one-call transactions
@@ -211,15 +207,13 @@ public final class TdxTransaction {
         return listed(count, answer);
       });
     }
-    Future<TxnOutcome> committed = listed.compose(v -> client.web()
-      .requestAbs(HttpMethod.POST, client.url("/txn/" + TdxClient.encode(id) + "/commit?count=" + parts.size()))
-      .putHeader(HttpHeaders.ACCEPT.toString(), "application/json").send()
-      .transform(client::transport))
+    Future<TxnOutcome> committed = listed.compose(v -> client.exchange(HttpMethod.POST,
+        "/txn/" + Transport.encode(id) + "/commit?count=" + parts.size(), null))
       .compose(response -> {
         if (response.statusCode() == 200) {
-          return Future.succeededFuture(TxnOutcome.fromJson(TdxClient.bodyJson(response)));
+          return Future.succeededFuture(TxnOutcome.fromJson(Transport.bodyJson(response)));
         }
-        TdxProblemException problem = TdxClient.problemOf(response);
+        TdxProblemException problem = Problems.of(response);
         JsonObject txn = problem.problem().getJsonObject("transaction");
         return Future.failedFuture(txn == null ? problem : new TdxTransactionFailedException(TxnOutcome.fromJson(txn)));
       });
@@ -239,17 +233,17 @@ public final class TdxTransaction {
   }
 
   private Future<?> sendHeld(PartSpec part) {
-    String query = "?txn=" + TdxClient.encode(id);
+    String query = "?txn=" + Transport.encode(id);
     if (part instanceof PartSpec.Import i) {
-      String uri = i.source() instanceof CsvSource.FromUri u ? "&uri=" + TdxClient.encode(u.uri()) : "";
+      String uri = i.source() instanceof CsvSource.FromUri u ? "&uri=" + Transport.encode(u.uri()) : "";
       MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json");
       return client.upload(HttpMethod.valueOf(i.settings().method().name()), i.service() + query + i.settings().query() + uri,
-        headers, i.source(), i.service()).compose(TdxClient::body);
+        headers, i.source(), i.service()).compose(Transport::body);
     }
     PartSpec.Export e = (PartSpec.Export) part;
     if (e.target() instanceof CsvTarget.ToUri u) {
-      return client.request(HttpMethod.GET, e.service() + query + "&uri=" + TdxClient.encode(u.uri()),
-        MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json")).compose(TdxClient::body);
+      return client.request(HttpMethod.GET, e.service() + query + "&uri=" + Transport.encode(u.uri()),
+        MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json")).compose(Transport::body);
     }
     return client.request(HttpMethod.GET, e.service() + query, MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "text/csv"))
       .compose(response -> response.statusCode() == 200 ? client.save(response, e.target(), e.service()) : client.failure(response));
