@@ -4,8 +4,6 @@ import io.tdx.client.CsvSource;
 import io.tdx.client.ImportOutcome;
 import io.tdx.client.ImportSettings;
 import io.tdx.client.PartSpec;
-import io.tdx.client.TdxClient;
-import io.vertx.core.Future;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,14 +122,10 @@ final class ImportCommand implements Callable<Integer> {
       }
       parts.add(PartSpec.importing(service(argument.substring(0, equals)), source(argument.substring(equals + 1)), settings));
     }
-    return session.run(client -> run(client, parts), outcome -> {
+    return session.run(client -> client.run(async, parts, session.timeout), outcome -> {
       session.print(outcome);
       return ClientSession.code(outcome);
     });
-  }
-
-  private Future<io.tdx.client.TxnOutcome> run(TdxClient client, List<PartSpec> parts) {
-    return client.run(async, parts, session.timeout);
   }
 
   private CsvSource source(String fileOrUri) {

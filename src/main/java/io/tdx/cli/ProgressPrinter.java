@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Progress on stderr: one line redrawn in place on a terminal (bytes, share, rate, state);
- * plain lines, at most one every few seconds, when not a terminal (a log, a CI job).
+ * plain lines, at most one every few seconds, when not a terminal (a log, a CI job). Told on
+ * the client's one event loop; {@link #finish()} comes after the call's future completed.
  */
 final class ProgressPrinter implements ProgressListener {
   private static final long TERMINAL_EVERY_NANOS = 200_000_000L;
@@ -24,7 +25,7 @@ final class ProgressPrinter implements ProgressListener {
   }
 
   @Override
-  public synchronized void transferred(String what, long bytes, long total) {
+  public void transferred(String what, long bytes, long total) {
     long now = System.nanoTime();
     boolean done = total >= 0 && bytes >= total;
     if (!done && now - lastPrinted < (terminal ? TERMINAL_EVERY_NANOS : LINES_EVERY_NANOS)) {
@@ -39,7 +40,7 @@ final class ProgressPrinter implements ProgressListener {
   }
 
   @Override
-  public synchronized void state(String txnId, String state) {
+  public void state(String txnId, String state) {
     if (state == null || state.equals(lastState)) {
       return;
     }
@@ -61,7 +62,7 @@ final class ProgressPrinter implements ProgressListener {
   }
 
   /** Ends a line left open on a terminal. */
-  synchronized void finish() {
+  void finish() {
     if (terminal && redrawing) {
       err.println();
       redrawing = false;

@@ -3,7 +3,6 @@ package io.tdx.client;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -24,6 +23,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -239,8 +239,6 @@ final class Transport {
   }
 
   Future<Void> delay(long millis) {
-    Promise<Void> promise = Promise.promise();
-    vertx.setTimer(Math.max(1, millis), id -> promise.complete());
-    return promise.future();
+    return vertx.timer(Math.max(1, millis), TimeUnit.MILLISECONDS).mapEmpty();
   }
 }
