@@ -266,4 +266,28 @@ class ClientTest extends ServerTest {
     tdx.stopServer();
     assertInstanceOf(TdxTransportException.class, failure(txn.commit(List.of(part))));
   }
+
+  @Test
+  @DisplayName("a GET is tried again after a dropped connection; an import, which is not idempotent, is not")
+  void retriesOnlyIdempotentSteps() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.http.HttpServer flaky = await(tdx.vertx().createHttpServer().requestHandler(request -> {
+      if (requests.incrementAndGet() % 2 == 1) {
+        request.connection().close(); // every other request: the connection drops before an answer
+      } else {
+        request.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("id", "t1").put("async", true).put("state", "OPEN").put("parts", new JsonArray()).encode());
+      }
+    }).listen(0, "127.0.0.1"));
+    try (TdxClient client = TdxClient.create(tdx.vertx(), TdxClientOptions.of("http://127.0.0.1:" + flaky.actualPort())
+      .retries(2, Duration.ofMillis(10)))) {
+      assertEquals("OPEN", await(client.transaction("t1", true).status()).state());
+      assertEquals(2, requests.get());
+      assertInstanceOf(TdxTransportException.class,
+        failure(client.importCsv("/products", CsvSource.file(file("products.csv", ImportTest.PRODUCTS)), ImportSettings.UPSERT)));
+      assertEquals(3, requests.get());
+    } finally {
+      await(flaky.close());
+    }
+  }
 }
