@@ -133,6 +133,29 @@ class CsvSegmentSinkTest {
     assertNoSegmentLeft();
   }
 
+  @Test
+  @DisplayName("a value as long as a record may be (quotes doubled, three bytes a character) loads back whole")
+  void longestValues() throws Exception {
+    new Stager(connection, null, dir, loader).create("staged", columns);
+    int maxLineChars = 1 << 20;
+    List<String> values = List.of("\"".repeat(maxLineChars - 10), "日".repeat(maxLineChars - 10));
+    try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, maxLineChars, 16 << 20)) {
+      for (int i = 0; i < values.size(); i++) {
+        Object[] row = row(i);
+        row[0] = values.get(i);
+        sink.add(0, 0, i, row);
+      }
+      sink.finish();
+    }
+    try (Statement statement = connection.createStatement();
+         ResultSet result = statement.executeQuery("SELECT S FROM staged ORDER BY __line")) {
+      for (String value : values) {
+        assertTrue(result.next());
+        assertEquals(value, result.getString(1));
+      }
+    }
+  }
+
   void assertNoSegmentLeft() throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("segment-")).toList());
