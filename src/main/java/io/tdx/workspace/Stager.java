@@ -52,7 +52,7 @@ final class Stager {
       try {
         long read;
         try (RowSink rows = new CsvSegmentSink(connection, segmentLoader, table, mapping.staged(), segments, limits.maxLineChars(),
-          CsvSegmentSink.SEGMENT_BYTES)) {
+          CsvSegmentSink.SEGMENT_BYTES, CsvSegmentSink.COMPRESS_AFTER_BYTES)) {
           read = load(rows, reader, mapping, errors, 0, 0);
           rows.finish();
         }

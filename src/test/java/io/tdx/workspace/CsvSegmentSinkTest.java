@@ -76,11 +76,11 @@ class CsvSegmentSinkTest {
   }
 
   @Test
-  @DisplayName("many small segments, loaded in the background, give back every value")
+  @DisplayName("many small segments, loaded in the background and compressed past a size, give back every value")
   void everyValueBack() throws Exception {
     new Stager(connection, null, dir, loader).create("staged", columns);
     int rows = 5_000;
-    try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, 1 << 20, 16 << 10)) {
+    try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, 1 << 20, 16 << 10, 64 << 10)) {
       for (int i = 0; i < rows; i++) {
         sink.add(3, i % 4, i + 2L, row(i));
       }
@@ -100,6 +100,11 @@ class CsvSegmentSinkTest {
       }
     }
     assertEquals(rows, back.size());
+    try (Statement statement = connection.createStatement();
+         ResultSet compression = statement.executeQuery("SELECT count(*) FILTER (WHERE compression <> 'Uncompressed') FROM pragma_storage_info('staged')")) {
+      compression.next();
+      assertTrue(compression.getLong(1) > 0, "the staged rows past 64 KiB of CSV are checkpointed, compressed");
+    }
     for (int i = 0; i < rows; i++) {
       assertEquals(i % 4, back.get(i)[0]);
       assertEquals(i + 2L, back.get(i)[1]);
@@ -122,7 +127,7 @@ class CsvSegmentSinkTest {
     Object[] nullString = row(1);
     nullString[0] = null;
     SQLException refused = assertThrows(SQLException.class, () -> {
-      try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, 1 << 20, 16 << 10)) {
+      try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, 1 << 20, 16 << 10, Long.MAX_VALUE)) {
         for (int i = 0; i < 1_000; i++) {
           sink.add(0, 0, i, i == 500 ? nullString : row(i));
         }
@@ -139,7 +144,7 @@ class CsvSegmentSinkTest {
     new Stager(connection, null, dir, loader).create("staged", columns);
     int maxLineChars = 1 << 20;
     List<String> values = List.of("\"".repeat(maxLineChars - 10), "日".repeat(maxLineChars - 10));
-    try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, maxLineChars, 16 << 20)) {
+    try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, maxLineChars, 16 << 20, Long.MAX_VALUE)) {
       for (int i = 0; i < values.size(); i++) {
         Object[] row = row(i);
         row[0] = values.get(i);
