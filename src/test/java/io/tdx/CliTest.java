@@ -163,4 +163,35 @@ class CliTest extends ServerTest {
     assertEquals(2, tdx("frobnicate").code());
     assertEquals(2, tdx("import", "--replace", "--delete", "/products", "x.csv").code());
   }
+
+  @Test
+  @DisplayName("SIGTERM or Ctrl-C during a one-shot transaction aborts it on the server")
+  void interruptAborts() throws Exception {
+    Path huge = dataDir.resolve("huge.csv");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.write("SKU,DESCRIPTION,PRICE\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      file.setLength(8L << 30); // sparse: eight GB to send, none on this disk
+    }
+    Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), "io.tdx.cli.Main", "import", "--txn-service", "/txn", "--async", "-q",
+      "/products=" + huge, "--url", "http://127.0.0.1:" + tdx.port()).redirectErrorStream(true).start();
+    try {
+      String id = null;
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (id == null) {
+        assertTrue(cli.isAlive() && System.nanoTime() < deadline, "no open transaction appeared");
+        // once its part is being received, the command line knows the transaction it started
+        var open = tdx.get("/txn?state=OPEN").bodyAsJsonObject().getJsonArray("transactions");
+        id = open.isEmpty() || open.getJsonObject(0).getJsonArray("parts").isEmpty() ? null : open.getJsonObject(0).getString("id");
+        Thread.sleep(20);
+      }
+      cli.toHandle().destroy(); // SIGTERM, as Ctrl-C's SIGINT, runs the shutdown hooks
+      assertTrue(cli.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the command line did not stop");
+      String output = new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(output.contains("interrupted: aborting transaction " + id), output);
+      assertEquals("ABORTED", new JsonObject(tdx.get("/txn/" + id).bodyAsString()).getString("state"), output);
+    } finally {
+      cli.destroyForcibly();
+    }
+  }
 }

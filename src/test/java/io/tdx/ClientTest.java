@@ -290,4 +290,59 @@ class ClientTest extends ServerTest {
       await(flaky.close());
     }
   }
+
+  /** A CSV body that sends its header and then never ends. */
+  static final class NeverEnding implements io.vertx.core.streams.ReadStream<io.vertx.core.buffer.Buffer> {
+    @Override
+    public NeverEnding exceptionHandler(io.vertx.core.Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public NeverEnding handler(io.vertx.core.Handler<io.vertx.core.buffer.Buffer> handler) {
+      if (handler != null) {
+        handler.handle(io.vertx.core.buffer.Buffer.buffer("SKU,DESCRIPTION,PRICE\nA1,Apple,1.50\n"));
+      }
+      return this;
+    }
+
+    @Override
+    public NeverEnding pause() {
+      return this;
+    }
+
+    @Override
+    public NeverEnding resume() {
+      return this;
+    }
+
+    @Override
+    public NeverEnding fetch(long amount) {
+      return this;
+    }
+
+    @Override
+    public NeverEnding endHandler(io.vertx.core.Handler<Void> endHandler) {
+      return this;
+    }
+  }
+
+  @Test
+  @DisplayName("cancelling a transaction run in one call aborts it while a part is still being sent")
+  void cancelRun() throws Exception {
+    for (boolean async : new boolean[] {false, true}) {
+      TdxTransaction txn = await(client.start(async));
+      Future<TxnOutcome> running = txn.run(List.of(
+        PartSpec.importing("/products", CsvSource.stream(new NeverEnding(), false), ImportSettings.UPSERT)), Duration.ofSeconds(60));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (await(txn.status()).parts().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals("RECEIVING", await(txn.status()).parts().get(0).state(), "async " + async);
+      await(txn.cancel());
+      assertEquals("ABORTED", await(txn.status()).state(), "async " + async);
+      failure(running);
+    }
+    assertEquals("SKU,DESCRIPTION,PRICE\n", tdx.export("/products"));
+  }
 }

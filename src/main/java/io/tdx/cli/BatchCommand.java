@@ -69,7 +69,7 @@ final class BatchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "manifest " + manifest + ": " + e.getMessage());
     }
     Duration wait = timeout;
-    return session.run(client -> client.run(async, parts, wait), outcome -> {
+    return session.run(client -> client.start(async).map(session::abortOnInterrupt).compose(txn -> txn.run(parts, wait)), outcome -> {
       session.print(outcome);
       return ClientSession.code(outcome);
     });

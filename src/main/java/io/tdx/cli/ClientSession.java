@@ -3,6 +3,7 @@ package io.tdx.cli;
 import io.tdx.client.TdxClient;
 import io.tdx.client.TdxClientOptions;
 import io.tdx.client.TdxProblemException;
+import io.tdx.client.TdxTransaction;
 import io.tdx.client.TdxTransactionFailedException;
 import io.tdx.client.TdxTransportException;
 import io.tdx.client.TxnOutcome;
@@ -12,6 +13,7 @@ import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -40,6 +42,8 @@ final class ClientSession {
     description = "the longest to wait for a transaction, ISO-8601 (PT30S, PT10M; default ${DEFAULT-VALUE})")
   Duration timeout;
 
+  private volatile TdxTransaction running;
+
   /** Runs one client call on a Vert.x of its own, waits for it, prints what {@code report} makes of it; the exit code. */
   <T> int run(Function<TdxClient, Future<T>> call, Function<T, Integer> report) {
     PrintWriter err = spec.commandLine().getErr();
@@ -53,6 +57,8 @@ final class ClientSession {
       vertx.close();
       return ExitCodes.USAGE;
     }
+    Thread interrupted = new Thread(() -> abortRunning(err), "tdx-interrupted");
+    Runtime.getRuntime().addShutdownHook(interrupted);
     try {
       T result = call.apply(quiet ? client : client.withProgress(progress)).toCompletionStage().toCompletableFuture().get();
       progress.finish();
@@ -64,8 +70,34 @@ final class ClientSession {
       Thread.currentThread().interrupt();
       return ExitCodes.FAILED;
     } finally {
+      running = null;
+      try {
+        Runtime.getRuntime().removeShutdownHook(interrupted);
+      } catch (IllegalStateException e) {
+        // the JVM is stopping: the hook aborts the transaction
+      }
       client.close();
       vertx.close();
+    }
+  }
+
+  /** The transaction a one-shot command runs: Ctrl-C (SIGINT) or SIGTERM aborts it while it is open. */
+  TdxTransaction abortOnInterrupt(TdxTransaction txn) {
+    running = txn;
+    return txn;
+  }
+
+  private void abortRunning(PrintWriter err) {
+    TdxTransaction txn = running;
+    if (txn == null) {
+      return;
+    }
+    err.println("interrupted: aborting transaction " + txn.id());
+    err.flush();
+    try {
+      txn.cancel().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      err.println("error: could not abort transaction " + txn.id() + ": " + e);
     }
   }
 

@@ -42,7 +42,7 @@ public final class ReactorTdxClient {
 
   /** One transaction in one call; cancelling the subscription aborts it if it is still open. */
   public Mono<TxnOutcome> run(boolean async, List<PartSpec> parts, Duration timeout) {
-    return start(async).flatMap(txn -> mono(() -> async ? txn.runAsync(parts, timeout) : txn.runSync(parts))
+    return start(async).flatMap(txn -> mono(() -> txn.run(parts, timeout))
       .doOnCancel(() -> txn.cancel()));
   }
 

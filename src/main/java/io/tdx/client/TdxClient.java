@@ -170,7 +170,7 @@ public final class TdxClient implements AutoCloseable {
    * {@link TdxTransactionFailedException} when the transaction does not commit.
    */
   public Future<TxnOutcome> run(boolean async, List<PartSpec> parts, Duration timeout) {
-    return start(async).compose(txn -> async ? txn.runAsync(parts, timeout) : txn.runSync(parts));
+    return start(async).compose(txn -> txn.run(parts, timeout));
   }
 
   /** Closes the connection pool if this client made it. */

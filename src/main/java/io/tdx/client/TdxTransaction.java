@@ -3,6 +3,8 @@ package io.tdx.client;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -11,19 +13,25 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One transaction on the server, by id: add parts, commit them, wait for the outcome, abort.
  * Parts are added with the asynchronous protocol ({@link #importPart}, {@link #exportPart});
- * a synchronous transaction's parts are sent and held all at once by {@link TdxClient#run}.
+ * a synchronous transaction's parts are sent and held all at once by {@link #run}.
  */
 public final class TdxTransaction {
   private final Transport client;
   private final String id;
   private final boolean async;
   private volatile boolean cancelled;
+  /** The part requests on their way, reset by {@link #cancel()}. */
+  private final Set<HttpClientRequest> sending = ConcurrentHashMap.newKeySet();
 
   TdxTransaction(Transport client, String id, boolean async) {
     this.client = client;
@@ -44,7 +52,7 @@ public final class TdxTransaction {
     String query = "?txn=" + Transport.encode(id) + settings.query()
       + (source instanceof CsvSource.FromUri u ? "&uri=" + Transport.encode(u.uri()) : "");
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json");
-    return client.upload(HttpMethod.valueOf(settings.method().name()), service + query, headers, source, service)
+    return tracked(sent -> client.upload(HttpMethod.valueOf(settings.method().name()), service + query, headers, source, service, sent))
       .compose(client::json)
       .map(part -> part.getString("id"));
   }
@@ -76,13 +84,18 @@ public final class TdxTransaction {
   }
 
   /**
-   * Stops waiting ({@link #await} fails with a {@link CancellationException}) and aborts the
-   * transaction if it is still open; a transaction already committing runs to its end.
+   * Stops waiting ({@link #await} fails with a {@link CancellationException}), stops sending parts,
+   * and aborts the transaction if it is still open; a transaction already committing runs to its end.
    */
   public Future<Void> cancel() {
     cancelled = true;
-    return abort().<Void>mapEmpty().recover(e -> e instanceof TdxProblemException p && p.status() == 409
-      ? Future.succeededFuture() : Future.failedFuture(e));
+    // the abort first: the parts' requests, once reset, fail the run, and its caller may then close the client
+    return abort().<Void>mapEmpty()
+      .recover(e -> e instanceof TdxProblemException p && p.status() == 409 ? Future.succeededFuture() : Future.failedFuture(e))
+      .eventually(() -> {
+        sending.forEach(HttpClientRequest::reset);
+        return Future.succeededFuture();
+      });
   }
 
   /**
@@ -133,6 +146,22 @@ public final class TdxTransaction {
     }
   }
 
+  /** A part's upload, its request kept while it is on its way so that {@link #cancel()} can reset it. */
+  private Future<HttpClientResponse> tracked(Function<Consumer<HttpClientRequest>, Future<HttpClientResponse>> upload) {
+    HttpClientRequest[] request = new HttpClientRequest[1];
+    return upload.apply(sent -> {
+      request[0] = sent;
+      sending.add(sent);
+      if (cancelled) {
+        sent.reset();
+      }
+    }).onComplete(done -> {
+      if (request[0] != null) {
+        sending.remove(request[0]);
+      }
+    });
+  }
+
   /** Saves a part's CSV: an export part's file, or an import part's error file; the bytes written. */
   public Future<Long> savePart(String partId, CsvTarget target) {
     return client.retrying(() -> client.request(HttpMethod.GET, "/txn/" + Transport.encode(id) + "/" + Transport.encode(partId),
@@ -149,8 +178,18 @@ public final class TdxTransaction {
 
   // ------------------------------------------------------------------ one-call transactions
 
+  /**
+   * Sends every part, commits them in the listed order and waits for the outcome (at most
+   * {@code timeout}); exports to files are saved. The asynchronous protocol sends the parts one
+   * after another and long-polls; the synchronous one holds every part and the commit at once.
+   * {@link #cancel()} meanwhile aborts the transaction while it is still open.
+   */
+  public Future<TxnOutcome> run(List<PartSpec> parts, Duration timeout) {
+    return async ? runAsync(parts, timeout) : runSync(parts);
+  }
+
   /** Sends every part (one after another), commits them in order, waits, and saves the exports to files. */
-  Future<TxnOutcome> runAsync(List<PartSpec> parts, Duration timeout) {
+  private Future<TxnOutcome> runAsync(List<PartSpec> parts, Duration timeout) {
     List<String> ids = new ArrayList<>();
     Future<Void> sent = Future.succeededFuture();
     for (PartSpec part : parts) {
@@ -196,7 +235,7 @@ public final class TdxTransaction {
    * runs held parts in the order they arrived, so each part is sent once the one before it is
    * listed in the transaction's document.
    */
-  Future<TxnOutcome> runSync(List<PartSpec> parts) {
+  private Future<TxnOutcome> runSync(List<PartSpec> parts) {
     List<Future<?>> answers = new ArrayList<>();
     Future<Void> listed = Future.succeededFuture();
     for (PartSpec part : parts) {
@@ -237,8 +276,8 @@ public final class TdxTransaction {
     if (part instanceof PartSpec.Import i) {
       String uri = i.source() instanceof CsvSource.FromUri u ? "&uri=" + Transport.encode(u.uri()) : "";
       MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "application/json");
-      return client.upload(HttpMethod.valueOf(i.settings().method().name()), i.service() + query + i.settings().query() + uri,
-        headers, i.source(), i.service()).compose(Transport::body);
+      return tracked(sent -> client.upload(HttpMethod.valueOf(i.settings().method().name()),
+        i.service() + query + i.settings().query() + uri, headers, i.source(), i.service(), sent)).compose(Transport::body);
     }
     PartSpec.Export e = (PartSpec.Export) part;
     if (e.target() instanceof CsvTarget.ToUri u) {

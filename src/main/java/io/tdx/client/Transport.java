@@ -10,6 +10,7 @@ import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -24,6 +25,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -96,10 +98,17 @@ final class Transport {
 
   /** A request without a body, its response not yet read. */
   Future<HttpClientResponse> request(HttpMethod method, String pathAndQuery, MultiMap headers) {
+    return request(method, pathAndQuery, headers, sent -> { });
+  }
+
+  /** A request without a body; {@code sent} is given the request, to reset it if need be. */
+  Future<HttpClientResponse> request(HttpMethod method, String pathAndQuery, MultiMap headers,
+                                     Consumer<HttpClientRequest> sent) {
     return http.request(new RequestOptions().setMethod(method).setAbsoluteURI(url(pathAndQuery))
         .setIdleTimeout(options.idleTimeout().toMillis()))
       .compose(request -> {
         request.headers().addAll(headers);
+        sent.accept(request);
         return request.send();
       })
       .map(Transport::paused)
@@ -125,8 +134,14 @@ final class Transport {
 
   /** A request with a CSV body from a source (none for a URI: the server fetches it), its response not yet read. */
   Future<HttpClientResponse> upload(HttpMethod method, String pathAndQuery, MultiMap headers, CsvSource source, String what) {
+    return upload(method, pathAndQuery, headers, source, what, sent -> { });
+  }
+
+  /** An upload; {@code sent} is given the request, to reset it if need be (a cancelled transaction's part). */
+  Future<HttpClientResponse> upload(HttpMethod method, String pathAndQuery, MultiMap headers, CsvSource source, String what,
+                                    Consumer<HttpClientRequest> sent) {
     if (source instanceof CsvSource.FromUri) {
-      return request(method, pathAndQuery, headers);
+      return request(method, pathAndQuery, headers, sent);
     }
     Future<Body> body;
     if (source instanceof CsvSource.FromFile f) {
@@ -149,12 +164,13 @@ final class Transport {
         } else {
           request.setChunked(true);
         }
+        sent.accept(request);
         progress.transferred(what, 0, b.length());
         return request.send(new CountingReadStream(b.stream(), n -> progress.transferred(what, n, b.length())));
       })
       .map(Transport::paused)
       .transform(this::transport)
-      .onComplete(sent -> {
+      .onComplete(answered -> {
         if (b.stream() instanceof AsyncFile file) {
           file.close();
         }
