@@ -68,11 +68,7 @@ final class BatchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | ClassCastException | DateTimeParseException e) {
       throw new ParameterException(spec.commandLine(), "manifest " + manifest + ": " + e.getMessage());
     }
-    Duration wait = timeout;
-    return session.run(client -> client.start(async).map(session::abortOnInterrupt).compose(txn -> txn.run(parts, wait)), outcome -> {
-      session.print(outcome);
-      return ClientSession.code(outcome);
-    });
+    return session.runOneShot(async, parts, timeout);
   }
 
   private static List<PartSpec> parts(JsonObject json, Path base) {

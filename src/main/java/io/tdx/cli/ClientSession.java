@@ -1,5 +1,6 @@
 package io.tdx.cli;
 
+import io.tdx.client.PartSpec;
 import io.tdx.client.TdxClient;
 import io.tdx.client.TdxClientOptions;
 import io.tdx.client.TdxProblemException;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,8 +84,21 @@ final class ClientSession {
     }
   }
 
+  /** Runs a call answered by a transaction document: prints it, and exits with what {@code code} makes of it. */
+  int runTxn(Function<TdxClient, Future<TxnOutcome>> call, ToIntFunction<TxnOutcome> code) {
+    return run(call, outcome -> {
+      print(outcome);
+      return code.applyAsInt(outcome);
+    });
+  }
+
+  /** One transaction of these parts, started, sent, committed and waited for; Ctrl-C aborts it while it is open. */
+  int runOneShot(boolean async, List<PartSpec> parts, Duration wait) {
+    return runTxn(client -> client.start(async).map(this::abortOnInterrupt).compose(txn -> txn.run(parts, wait)), ClientSession::code);
+  }
+
   /** The transaction a one-shot command runs: Ctrl-C (SIGINT) or SIGTERM aborts it while it is open. */
-  TdxTransaction abortOnInterrupt(TdxTransaction txn) {
+  private TdxTransaction abortOnInterrupt(TdxTransaction txn) {
     running = txn;
     return txn;
   }

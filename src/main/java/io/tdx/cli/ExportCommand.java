@@ -3,7 +3,6 @@ package io.tdx.cli;
 import io.tdx.client.CsvTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -85,8 +84,6 @@ final class ExportCommand implements Callable<Integer> {
         out.flush();
       }
       return code;
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     } finally {
       Files.deleteIfExists(temporary);
     }

@@ -122,11 +122,7 @@ final class ImportCommand implements Callable<Integer> {
       }
       parts.add(PartSpec.importing(service(argument.substring(0, equals)), source(argument.substring(equals + 1)), settings));
     }
-    return session.run(client -> client.start(async).map(session::abortOnInterrupt).compose(txn -> txn.run(parts, session.timeout)),
-      outcome -> {
-        session.print(outcome);
-        return ClientSession.code(outcome);
-      });
+    return session.runOneShot(async, parts, session.timeout);
   }
 
   private CsvSource source(String fileOrUri) {

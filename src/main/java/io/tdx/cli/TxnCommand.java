@@ -1,7 +1,6 @@
 package io.tdx.cli;
 
 import io.tdx.client.CsvTarget;
-import io.tdx.client.TxnOutcome;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,13 +59,10 @@ final class TxnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return session.run(client -> {
+      return session.runTxn(client -> {
         var txn = client.transaction(id, true);
         return noWait ? txn.commit(parts) : txn.commit(parts).compose(accepted -> txn.await(session.timeout));
-      }, outcome -> {
-        session.print(outcome);
-        return noWait ? ExitCodes.OK : ClientSession.code(outcome);
-      });
+      }, outcome -> noWait ? ExitCodes.OK : ClientSession.code(outcome));
     }
   }
 
@@ -79,10 +75,7 @@ final class TxnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return session.run(client -> client.transaction(id, true).abort(), outcome -> {
-        session.print(outcome);
-        return ExitCodes.OK;
-      });
+      return session.runTxn(client -> client.transaction(id, true).abort(), outcome -> ExitCodes.OK);
     }
   }
 
@@ -95,10 +88,8 @@ final class TxnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return session.run(client -> client.transaction(id, true).status(), outcome -> {
-        session.print(outcome);
-        return outcome.finished() && !outcome.committed() ? ExitCodes.FAILED : ExitCodes.OK;
-      });
+      return session.runTxn(client -> client.transaction(id, true).status(),
+        outcome -> outcome.finished() && !outcome.committed() ? ExitCodes.FAILED : ExitCodes.OK);
     }
   }
 
@@ -111,10 +102,7 @@ final class TxnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return session.run(client -> client.transaction(id, true).await(session.timeout), (TxnOutcome outcome) -> {
-        session.print(outcome);
-        return ClientSession.code(outcome);
-      });
+      return session.runTxn(client -> client.transaction(id, true).await(session.timeout), ClientSession::code);
     }
   }
 

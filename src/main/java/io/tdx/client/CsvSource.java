@@ -35,6 +35,11 @@ public sealed interface CsvSource {
 
   /** What the command line accepts: a URI with a scheme, or else a file path. */
   static CsvSource parse(String fileOrUri) {
-    return fileOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? uri(fileOrUri) : file(Path.of(fileOrUri));
+    return isUri(fileOrUri) ? uri(fileOrUri) : file(Path.of(fileOrUri));
+  }
+
+  /** Whether a command-line argument names a URI ({@code scheme://...}) rather than a file path. */
+  static boolean isUri(String fileOrUri) {
+    return fileOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
   }
 }

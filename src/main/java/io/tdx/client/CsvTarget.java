@@ -33,6 +33,6 @@ public sealed interface CsvTarget {
 
   /** What the command line accepts: a URI with a scheme, or else a file path. */
   static CsvTarget parse(String fileOrUri) {
-    return fileOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? uri(fileOrUri) : file(Path.of(fileOrUri));
+    return CsvSource.isUri(fileOrUri) ? uri(fileOrUri) : file(Path.of(fileOrUri));
   }
 }

@@ -6,6 +6,10 @@ import io.tdx.service.ServiceDefinition;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /** One connection to the workspace, used by one job on one worker thread. */
 public interface WorkspaceSession extends AutoCloseable {
@@ -24,19 +28,18 @@ public interface WorkspaceSession extends AutoCloseable {
    * per service and header). Null when a part is refused on its own (a bad header, malformed
    * CSV): its transaction must then run alone. Touches no service table.
    */
-  StagedGroup stageGroup(java.util.List<java.util.List<GroupPart>> transactions) throws Exception;
+  StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception;
 
   /**
    * Commits a staged group in one workspace transaction with the records {@code records} makes
    * of its results, and closes its error files: each transaction's import results, or null (rolled
    * back, nothing written) when the group cannot be applied as one.
    */
-  default java.util.List<java.util.List<ImportResult>> commitGroup(StagedGroup staged,
-      java.util.function.Function<java.util.List<java.util.List<ImportResult>>, java.util.List<TxnRecord>> records)
+  default List<List<ImportResult>> commitGroup(StagedGroup staged, Function<List<List<ImportResult>>, List<TxnRecord>> records)
     throws Exception {
     try {
       return inTransaction(tx -> {
-        java.util.List<java.util.List<ImportResult>> results = tx.applyGroup(staged);
+        List<List<ImportResult>> results = tx.applyGroup(staged);
         if (results == null) {
           tx.setRollbackOnly();
           return null;
@@ -50,10 +53,10 @@ public interface WorkspaceSession extends AutoCloseable {
   }
 
   /** The record of a finished transaction, if the workspace holds one. */
-  java.util.Optional<String> findTransaction(String id) throws Exception;
+  Optional<String> findTransaction(String id) throws Exception;
 
   /** The ids of every transaction the workspace holds a record of. */
-  java.util.Set<String> recordedTransactions() throws Exception;
+  Set<String> recordedTransactions() throws Exception;
 
   /** Deletes the records of transactions finished before {@code before}; returns how many. */
   int purgeTransactions(java.time.Instant before) throws Exception;
@@ -77,10 +80,10 @@ public interface WorkspaceSession extends AutoCloseable {
      * transaction's import results in the order of its parts. Null when that cannot be (a part
      * would fail, or two parts write one key); nothing is written then and the caller rolls back.
      */
-    java.util.List<java.util.List<ImportResult>> applyGroup(StagedGroup group) throws Exception;
+    List<List<ImportResult>> applyGroup(StagedGroup group) throws Exception;
 
     /** Records finished transactions ({@code tdx_transactions}), in one statement. */
-    void recordAll(java.util.List<TxnRecord> records) throws Exception;
+    void recordAll(List<TxnRecord> records) throws Exception;
 
     /** Applies a staged import; an import aborted by {@code abort_on_error} marks the transaction for rollback. */
     ImportResult apply(StagedImport staged) throws Exception;
@@ -89,7 +92,7 @@ public interface WorkspaceSession extends AutoCloseable {
      * Applies one staged import of a transaction of several parts: its references may also be
      * satisfied by the accepted rows of the other imports ({@code siblings}), in either order.
      */
-    ImportResult apply(StagedImport staged, java.util.List<StagedImport> siblings) throws Exception;
+    ImportResult apply(StagedImport staged, List<StagedImport> siblings) throws Exception;
 
     /** Exports a table as this transaction sees it. */
     ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
