@@ -148,7 +148,7 @@ class CliTest extends ServerTest {
   }
 
   @Test
-  @DisplayName("exit 3 when the server is unreachable, 2 for bad usage")
+  @DisplayName("exit 3 when the server is unreachable, 2 for bad usage and for a local file that cannot be read or written")
   void exitCodes() throws Exception {
     int closed;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -162,6 +162,12 @@ class CliTest extends ServerTest {
     assertEquals(2, tdx("import", "/products").code());
     assertEquals(2, tdx("frobnicate").code());
     assertEquals(2, tdx("import", "--replace", "--delete", "/products", "x.csv").code());
+    Run missing = tdx("import", "/products", dataDir.resolve("missing.csv").toString());
+    assertEquals(2, missing.code(), missing.err());
+    assertTrue(missing.err().contains("cannot read " + dataDir.resolve("missing.csv")), missing.err());
+    Run nowhere = tdx("export", "/products", dataDir.resolve("no/such/dir/out.csv").toString());
+    assertEquals(2, nowhere.code(), nowhere.err());
+    assertTrue(nowhere.err().contains("cannot write"), nowhere.err());
   }
 
   @Test

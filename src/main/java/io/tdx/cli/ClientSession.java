@@ -138,7 +138,7 @@ final class ClientSession {
       err.println("error: " + cause.getMessage() + " (--timeout " + timeout + ")");
       return ExitCodes.FAILED;
     }
-    if (cause instanceof IllegalArgumentException || cause instanceof java.nio.file.NoSuchFileException) {
+    if (cause instanceof IllegalArgumentException) {
       err.println("error: " + cause.getMessage());
       return ExitCodes.USAGE;
     }

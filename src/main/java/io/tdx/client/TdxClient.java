@@ -28,7 +28,8 @@ import java.util.Optional;
  *   <li>Transactions in one call: {@link #run}, either protocol.</li>
  * </ul>
  *
- * Failures are {@link TdxException}s: transport, problem document, failed transaction. Idempotent
+ * Failures are {@link TdxException}s: transport, problem document, failed transaction; a local
+ * file that cannot be read or written is an {@link IllegalArgumentException}. Idempotent
  * steps (GETs, commits, aborts) are tried again after a transport failure.
  */
 public final class TdxClient implements AutoCloseable {

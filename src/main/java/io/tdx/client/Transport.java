@@ -145,9 +145,11 @@ final class Transport {
     }
     Future<Body> body;
     if (source instanceof CsvSource.FromFile f) {
+      // a file that cannot be read is the caller's mistake, not the server's absence
       body = vertx.fileSystem().props(f.path().toString())
         .compose(props -> vertx.fileSystem().open(f.path().toString(), new OpenOptions().setRead(true))
-          .map(file -> new Body(file, props.size(), f.gzip())));
+          .map(file -> new Body(file, props.size(), f.gzip())))
+        .recover(e -> Future.failedFuture(new IllegalArgumentException("cannot read " + f.path() + ": " + rootMessage(e), e)));
     } else {
       CsvSource.FromStream s = (CsvSource.FromStream) source;
       body = Future.succeededFuture(new Body(s.stream(), -1, s.gzip()));
@@ -196,6 +198,10 @@ final class Transport {
     }
     Path temporary = f.path().resolveSibling(f.path().getFileName() + ".part");
     return vertx.fileSystem().open(temporary.toString(), new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
+      .recover(e -> {
+        response.request().reset(); // nobody will read the answer
+        return Future.failedFuture(new IllegalArgumentException("cannot write " + temporary + ": " + rootMessage(e), e));
+      })
       .compose(file -> counted.pipeTo(file))
       .transform(this::transport)
       .compose(v -> vertx.fileSystem().move(temporary.toString(), f.path().toString(),
@@ -230,13 +236,21 @@ final class Transport {
       Problems.of(response.statusCode(), response.statusMessage(), body, response.getHeader(HttpHeaders.CONTENT_TYPE))));
   }
 
-  /** Failures that are not already the client's own become transport failures. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.toString();
+  }
+
+  /** Failures that are not already the client's own (or a local file's) become transport failures. */
   <T> Future<T> transport(AsyncResult<T> result) {
     if (result.succeeded()) {
       return Future.succeededFuture(result.result());
     }
     Throwable cause = result.cause();
-    return Future.failedFuture(cause instanceof TdxException ? cause
+    return Future.failedFuture(cause instanceof TdxException || cause instanceof IllegalArgumentException ? cause
       : new TdxTransportException(options.server() + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause));
   }
 
