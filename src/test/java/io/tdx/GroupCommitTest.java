@@ -147,4 +147,25 @@ class GroupCommitTest {
     assertTrue(results.stream().allMatch(r -> r.get(0).inserted() == 1 && r.get(1).inserted() == 1), results::toString);
     assertEquals(51, export("/sales").split("\n").length);
   }
+
+  @Test
+  @DisplayName("duplicate keys are counted within each part of a shared staging table, each cause short")
+  void duplicateKeysPerPart() throws Exception {
+    StringBuilder many = new StringBuilder("SKU,PRICE\n");
+    for (int i = 0; i < 5000; i++) {
+      many.append("D1,1.00\n");
+    }
+    List<List<ImportResult>> results = commit(List.of(
+      List.of(part("/products", many.toString())),
+      List.of(part("/products", "SKU,PRICE\nD1,2.00\nD2,2.00\nD1,3.00\n"))));
+    assertEquals(5000, results.get(0).get(0).rejected());
+    List<String> lines = Files.readAllLines(results.get(0).get(0).errorFile());
+    assertEquals(5001, lines.size());
+    assertEquals("D1,1.00,2,\"key (SKU) appears on lines 2, 3, 4, 5, 6 and 4995 more\",DUPLICATE_KEY", lines.get(1));
+    assertTrue(lines.stream().allMatch(line -> line.length() < 200));
+    assertEquals(List.of(1L, 2L), List.of(results.get(1).get(0).inserted(), results.get(1).get(0).rejected()));
+    assertTrue(Files.readString(results.get(1).get(0).errorFile())
+      .contains("D1,3.00,4,\"key (SKU) appears on lines 2, 4\",DUPLICATE_KEY"));
+    assertEquals("SKU,DESCRIPTION,PRICE\nD2,,2.00\n", export("/products"));
+  }
 }

@@ -14,7 +14,6 @@ import io.tdx.service.Column;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -30,6 +29,8 @@ import org.duckdb.DuckDBConnection;
  * single import is part 0 of transaction 0.
  */
 final class Stager {
+  /** How many line numbers a duplicate key's cause names (the smallest ones). */
+  static final int LINES_SHOWN = 5;
   private final DuckDBConnection connection;
   private final Limits limits;
   private final Path segments;
@@ -98,23 +99,22 @@ final class Stager {
     return read;
   }
 
-  /** Rejects every row whose key appears more than once in its part: no row of an ambiguous key is chosen. */
+  /**
+   * Rejects every row whose key appears more than once in its part: no row of an ambiguous key is
+   * chosen. One hash aggregate and one hash join, so linear in the rows; each row's cause names at
+   * most {@link #LINES_SHOWN} lines and how many more there are, so its length is bounded too.
+   */
   void markDuplicateKeys(String table, List<Column> keys) throws SQLException {
     String keyList = "__part, " + Sql.columnList(keys, "");
-    String duplicated = "SELECT " + keyList + " FROM " + table + " GROUP BY " + keyList + " HAVING count(*) > 1";
+    String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
+    String cause = Sql.literal("key (" + names + ") appears on lines ") + " || array_to_string(min(__line, " + LINES_SHOWN
+      + "), ', ') || CASE WHEN count(*) > " + LINES_SHOWN + " THEN ' and ' || (count(*) - " + LINES_SHOWN
+      + ") || ' more' ELSE '' END";
+    String duplicated = "SELECT " + keyList + ", " + cause + " AS cause FROM " + table + " GROUP BY " + keyList
+      + " HAVING count(*) > 1";
     try (Statement statement = connection.createStatement()) {
-      try (ResultSet any = statement.executeQuery(duplicated + " LIMIT 1")) {
-        if (!any.next()) {
-          return;
-        }
-      }
-      String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
-      statement.executeUpdate("UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = "
-        + Sql.literal("key (" + names + ") appears on lines ") + " || d.lines"
-        + " FROM (SELECT s.__part, " + Sql.columnList(keys, "s.") + ", string_agg(CAST(s.__line AS VARCHAR), ', ' ORDER BY s.__line) AS lines"
-        + " FROM " + table + " s JOIN (" + duplicated + ") k ON s.__part = k.__part AND " + Sql.keysMatch(keys, "s", "k")
-        + " GROUP BY s.__part, " + Sql.columnList(keys, "s.") + ") d WHERE " + table + ".__part = d.__part AND "
-        + Sql.keysMatch(keys, table, "d"));
+      statement.executeUpdate("UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = d.cause FROM ("
+        + duplicated + ") d WHERE " + table + ".__part = d.__part AND " + Sql.keysMatch(keys, table, "d"));
     }
   }
 }
