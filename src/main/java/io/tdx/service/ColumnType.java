@@ -36,8 +36,9 @@ public enum ColumnType {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses non-empty CSV text; throws {@link IllegalArgumentException} with a reason. */
+  /** Parses non-empty CSV text (NUL refused in every type); throws {@link IllegalArgumentException} with a reason. */
   Object parse(String text, Column column) {
+    refuseNul(text);
     return switch (this) {
       case STRING -> text;
       case INT -> parseLong(text.strip());
@@ -58,6 +59,17 @@ public enum ColumnType {
       case DATETIME -> DateTimeFormatter.ISO_INSTANT.format(((LocalDateTime) value).toInstant(ZoneOffset.UTC));
       default -> value.toString();
     };
+  }
+
+  /**
+   * No value of any type may hold NUL (U+0000): PostgreSQL's text cannot store it, and a key with
+   * it would not round-trip through every client. The value is not echoed, as its NUL would be.
+   */
+  private static void refuseNul(String text) {
+    int nul = text.indexOf('\0');
+    if (nul >= 0) {
+      throw new IllegalArgumentException("a NUL character (U+0000) at position " + (nul + 1) + " cannot be stored");
+    }
   }
 
   private static Long parseLong(String text) {
