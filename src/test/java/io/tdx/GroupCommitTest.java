@@ -168,4 +168,14 @@ class GroupCommitTest {
       .contains("D1,3.00,4,\"key (SKU) appears on lines 2, 4\",DUPLICATE_KEY"));
     assertEquals("SKU,DESCRIPTION,PRICE\nD2,,2.00\n", export("/products"));
   }
+
+  @Test
+  @DisplayName("a part that is not UTF-8 refuses the group (each transaction then runs alone) instead of failing it")
+  void invalidUtf8() throws Exception {
+    byte[] bad = {'S', 'K', 'U', ',', 'P', 'R', 'I', 'C', 'E', '\n', 'X', (byte) 0xff, ',', '1', '\n'};
+    GroupPart invalid = new GroupPart(new ImportRequest(config.services().get("/products"), ImportMode.UPSERT, PLAIN),
+      new ByteArrayInputStream(bad), dataDir.resolve("errors-bad.csv"));
+    assertNull(commit(List.of(List.of(part("/products", "SKU,PRICE\nV1,1.00\n")), List.of(invalid))));
+    assertEquals("SKU,DESCRIPTION,PRICE\n", export("/products"));
+  }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.tdx.service.CsvDialect;
+import java.io.CharConversionException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Streams CSV records from a blocking input with Jackson's CSV parser, holding one record at a
  * time. Bounds the length of a record, the number of its fields and the length of the header;
- * past them, or on an unclosed quote, it throws {@link MalformedCsvException} with the line.
+ * past them, on an unclosed quote or on bytes that are not UTF-8, it throws {@link MalformedCsvException}
+ * with the line.
  */
 public final class CsvRowReader implements Closeable {
   private final CsvParser parser;
@@ -83,6 +85,9 @@ public final class CsvRowReader implements Closeable {
     } catch (StreamConstraintsException e) {
       throw new MalformedCsvException("line-too-long", line, "a field exceeds " + maxLineChars
         + " characters (limits.maxLineChars); is a quote left open?");
+    } catch (CharConversionException e) {
+      // Jackson's UTF-8 decoder: the message names the byte offset ("at char #N, byte #M")
+      throw new MalformedCsvException("invalid-utf8", parser.currentLocation().getLineNr(), "not UTF-8: " + e.getMessage());
     } catch (JsonProcessingException e) {
       throw new MalformedCsvException("malformed-csv", e.getLocation() == null ? line : e.getLocation().getLineNr(),
         e.getOriginalMessage());
