@@ -9,7 +9,7 @@
 # OVERLOAD_CLIENTS (the first is the reference the others are compared with).
 
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-SOAK_SAMPLES=$TMP/soak-samples.tsv # t transactions errors refusals heap_kb rss_kb files bytes server_ticks client_ticks
+SOAK_SAMPLES=$TMP/soak-samples.tsv # t transactions errors refusals heap_kb rss_kb files bytes server_ticks client_ticks when
 
 proc_ticks() { # pid -> utime + stime in clock ticks (empty once the process is gone, or without a pid)
   [[ -n $1 ]] || return 0
@@ -25,8 +25,8 @@ raise_fd_limit() { # open files one process needs
   [[ $(ulimit -n) -ge $need ]] || log "WARNING: the open-file limit $(ulimit -n) is below the $need the largest client count needs"
 }
 
-soak_sample() { # seconds-since-start load-client-pid
-  local t=$1 client=$2 progress=$TMP/soak-progress.json counts heap rss files
+soak_sample() { # seconds-since-start load-client-pid before|load|after
+  local t=$1 client=$2 when=$3 progress=$TMP/soak-progress.json counts heap rss files
   counts=$(python3 -c 'import json, sys
 try:
     p = json.load(open(sys.argv[1]))
@@ -36,8 +36,8 @@ except (OSError, ValueError, KeyError):
   heap=$(heap_used_kb "$SERVER_PID")
   rss=$(vm_kb "$SERVER_PID" VmRSS)
   files=$(find "$SERVER_DIR/data" -type f -printf '%s\n' 2>/dev/null | awk '{ n++; b += $1 } END { print n + 0, b + 0 }' || true)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$(echo "$counts" | tr ' ' '\t')" "${heap:-}" "${rss:-}" \
-    "$(echo "${files:-0 0}" | tr ' ' '\t')" "$(proc_ticks "$SERVER_PID")" "$(proc_ticks "$client")" >>"$SOAK_SAMPLES"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$(echo "$counts" | tr ' ' '\t')" "${heap:-}" "${rss:-}" \
+    "$(echo "${files:-0 0}" | tr ' ' '\t')" "$(proc_ticks "$SERVER_PID")" "$(proc_ticks "$client")" "$when" >>"$SOAK_SAMPLES"
   log "  soak t=${t}s: $(echo "$counts" | awk '{ print $1 " transactions, " $2 " errors, " $3 " refusals" }'), heap after full GC ${heap:-?} kB, RSS ${rss:-?} kB, files/bytes ${files:-?}"
 }
 
@@ -46,7 +46,7 @@ soak_run() {
   start_server soak
   : >"$SOAK_SAMPLES"
   rm -f "$TMP/soak-progress.json"
-  soak_sample 0 ""
+  soak_sample 0 "" before
   log "soak: $SOAK_CLIENTS clients of small asynchronous transactions for $SOAK s, a sample every $SAMPLE_SECONDS s"
   t0=$(now)
   # No `timeout` wrapper: $! must be the client's JVM, for its CPU ticks. Its own phase ends at
@@ -74,13 +74,13 @@ soak_run() {
       break
     fi
     kill -0 "$client" 2>/dev/null || break
-    soak_sample "$(elapsed "$t0" "$(now)" | cut -d. -f1)" "$client"
+    soak_sample "$(elapsed "$t0" "$(now)" | cut -d. -f1)" "$client" load
     i=$((i + 1))
   done
   rc=0; wait "$client" || rc=$?
   t=$(elapsed "$t0" "$(now)")
   if kill -0 "$SERVER_PID" 2>/dev/null; then
-    soak_sample "$(printf '%.0f' "$t")" ""
+    soak_sample "$(printf '%.0f' "$t")" "" after
   fi
   line=$(tail -n 1 "$TMP/soak.out")
   if [[ $line != \{* ]]; then
