@@ -31,8 +31,6 @@ final class TxnClient {
   private static final long TIMEOUT_MILLIS = 30_000;
   /** How long a held synchronous request may wait for its transaction. */
   static final long HOLD_MILLIS = 24L * 3600 * 1000;
-  /** The listing's order: creation time, then id. */
-  static final Comparator<JsonObject> ORDER = Comparator.comparing(TxnClient::created).thenComparing(d -> d.getString("id"));
   private final Vertx vertx;
   private final String prefix;
   private final int owners;
@@ -72,24 +70,33 @@ final class TxnClient {
     List<Future<TxnReply>> replies = IntStream.range(0, owners)
       .mapToObj(i -> request(TxnAddresses.owner(prefix, i), listing, TIMEOUT_MILLIS, null))
       .toList();
-    return Future.all(new ArrayList<>(replies))
-      .compose(all -> jobs.read(workspace -> {
+    return Future.all(new ArrayList<>(replies)).compose(all -> {
+      List<JsonObject> held = new ArrayList<>();
+      replies.forEach(r -> r.result().document().getJsonArray("transactions").forEach(d -> held.add((JsonObject) d)));
+      // parsing, merging and sorting a thousand documents is work for a worker, not an event loop
+      return jobs.read(workspace -> {
         try (var session = workspace.session()) {
-          return session.listTransactions(state, afterCreated, afterId, limit + 1);
+          return merge(session.listTransactions(state, afterCreated, afterId, limit + 1), held, limit + 1);
         }
-      }))
-      .map(recorded -> {
-        Map<String, JsonObject> byId = new LinkedHashMap<>();
-        recorded.forEach(d -> {
-          JsonObject document = new JsonObject(d);
-          byId.put(document.getString("id"), document);
-        });
-        replies.forEach(r -> r.result().document().getJsonArray("transactions")
-          .forEach(d -> byId.putIfAbsent(((JsonObject) d).getString("id"), (JsonObject) d)));
-        List<JsonObject> documents = new ArrayList<>(byId.values());
-        documents.sort(ORDER);
-        return documents.size() > limit + 1 ? documents.subList(0, limit + 1) : documents;
       });
+    });
+  }
+
+  /** The records and the held documents as one list in creation order, then id, each transaction once, at most {@code max}. */
+  private static List<JsonObject> merge(List<String> recorded, List<JsonObject> held, int max) {
+    record Keyed(Instant created, String id, JsonObject document) {
+    }
+    Map<String, Keyed> byId = new LinkedHashMap<>();
+    recorded.forEach(d -> {
+      JsonObject document = new JsonObject(d);
+      byId.put(document.getString("id"), new Keyed(created(document), document.getString("id"), document));
+    });
+    held.forEach(d -> byId.putIfAbsent(d.getString("id"), new Keyed(created(d), d.getString("id"), d)));
+    return byId.values().stream()
+      .sorted(Comparator.comparing(Keyed::created).thenComparing(Keyed::id))
+      .limit(max)
+      .map(Keyed::document)
+      .toList();
   }
 
   /** What the owners hold in memory, summed: {@code {"held", "open", "recent"}}. */

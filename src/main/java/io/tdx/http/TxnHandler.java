@@ -276,7 +276,7 @@ final class TxnHandler {
         ctx.response().putHeader("Link", "<" + next + ">; rel=\"next\"");
       }
       String link = next;
-      render(ctx, json, () -> TxnDocuments.listHtml(page, link), () -> TxnDocuments.listText(page, link));
+      renderOnWorker(ctx, json, () -> TxnDocuments.listHtml(page, link), () -> TxnDocuments.listText(page, link));
     }).onFailure(ctx::fail);
   }
 
@@ -320,6 +320,17 @@ final class TxnHandler {
     } else {
       json(ctx, json);
     }
+  }
+
+  /** As {@link #render}, the text made on a worker: a page of a thousand documents is too much work for an event loop. */
+  private static void renderOnWorker(RoutingContext ctx, JsonObject json, Supplier<String> html, Supplier<String> text) {
+    String type = Negotiation.wantsHtml(ctx) ? "text/html; charset=utf-8"
+      : Negotiation.wantsText(ctx) ? "text/plain; charset=utf-8" : "application/json";
+    Supplier<String> body = type.startsWith("text/html") ? html : type.startsWith("text/plain") ? text
+      : () -> json.encodePrettily() + "\n";
+    ctx.vertx().executeBlocking(() -> Buffer.buffer(body.get()), false)
+      .onSuccess(buffer -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(buffer))
+      .onFailure(ctx::fail);
   }
 
   private static void json(RoutingContext ctx, JsonObject document) {

@@ -5,6 +5,7 @@ import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
 import io.tdx.worker.Jobs;
 import io.tdx.worker.LocalCodec;
+import io.tdx.workspace.TxnRecord;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TxnVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TxnVerticle.class);
+  /** Records written by one job at most. */
+  private static final int RECORD_BATCH = 500;
   private final String prefix;
   private final int index;
   private final int owners;
@@ -45,6 +48,9 @@ public final class TxnVerticle extends VerticleBase {
   private final Map<String, Transaction> transactions = new HashMap<>();
   private final Map<String, MessageConsumer<TxnRequest>> consumers = new HashMap<>();
   private final Map<String, List<Message<TxnRequest>>> pollers = new HashMap<>();
+  /** Ended transactions whose records are waiting to be written, in order. */
+  private final List<Transaction> toRecord = new ArrayList<>();
+  private boolean recording;
   /** Finished and recorded transactions still held for quick answers, oldest first. */
   private final LinkedHashMap<String, Transaction> recent = new LinkedHashMap<>();
   private int open;
@@ -292,15 +298,46 @@ public final class TxnVerticle extends VerticleBase {
     if (recorded) {
       retire(txn);
     } else {
-      // held until its record is written, so that no request in between finds nothing
-      jobs.run(RecordJobs.record(txn.id, state, txn.finished, txn.toJson().encode()))
-        .onFailure(e -> LOG.warn("could not record transaction {}", txn.id, e))
-        .onComplete(done -> retire(txn));
+      record(txn);
     }
     List<Message<TxnRequest>> waiting = pollers.remove(txn.id);
     if (waiting != null) {
       waiting.forEach(m -> reply(m, TxnReply.of(txn.toJson())));
     }
+  }
+
+  /**
+   * Queues the record of a transaction that ended without a commit job (an abort, a part that
+   * could not be received); the queue is written in batches, one job at a time. The transaction
+   * stays in memory until its record is written, so that no request in between finds nothing.
+   */
+  private void record(Transaction txn) {
+    toRecord.add(txn);
+    recordQueued();
+  }
+
+  private void recordQueued() {
+    if (recording || toRecord.isEmpty()) {
+      return;
+    }
+    List<Transaction> batch = List.copyOf(toRecord.subList(0, Math.min(RECORD_BATCH, toRecord.size())));
+    toRecord.subList(0, batch.size()).clear();
+    recording = true;
+    List<TxnRecord> records = batch.stream()
+      .map(t -> new TxnRecord(t.id, t.state.name(), t.finished, t.toJson().encode())).toList();
+    jobs.run(RecordJobs.recordAll(records)).onComplete(done -> {
+      recording = false;
+      if (done.failed() && done.cause() instanceof ProblemException refused && refused.status() == 503) {
+        toRecord.addAll(0, batch); // the workers are saturated: the records wait for them, not lost
+        vertx.setTimer(1000, t -> recordQueued());
+        return;
+      }
+      if (done.failed()) {
+        LOG.warn("could not record {} finished transactions (first {})", batch.size(), batch.get(0).id, done.cause());
+      }
+      batch.forEach(this::retire);
+      recordQueued();
+    });
   }
 
   /** The bodies were read or are not wanted: the transaction's spool directory goes (once more if a body was still arriving). */
