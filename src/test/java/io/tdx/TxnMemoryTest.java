@@ -262,7 +262,7 @@ class TxnMemoryTest extends ServerTest {
   }
 
   @Test
-  @DisplayName("the result budget removes the oldest results first; their part CSV is then 410 result-removed saying when and why")
+  @DisplayName("the result budget removes the oldest results first; their part CSV is then 410 result-removed saying when and why; the others survive a restart")
   void resultBudget() throws Exception {
     StringBuilder products = new StringBuilder("SKU,PRICE\n");
     for (int i = 0; i < 40; i++) {
@@ -295,6 +295,12 @@ class TxnMemoryTest extends ServerTest {
           "the part document stays");
         long kept = files(dataDir.resolve("budget").resolve("results")).stream().mapToLong(f -> f.toFile().length()).sum();
         assertTrue(kept <= 1500, "results on disk: " + kept + " bytes");
+
+        small.restart(); // the results stay, found by the store's scan at start
+        HttpResponse<Buffer> afterRestart = send(HttpMethod.GET, exports.get(2), null, "text/csv");
+        assertEquals(200, afterRestart.statusCode(), afterRestart.bodyAsString());
+        assertEquals(newest.bodyAsString(), afterRestart.bodyAsString());
+        RequestErrorsTest.problem(send(HttpMethod.GET, oldest, null, "text/csv"), 410, "result-removed");
       } finally {
         tdx = own;
       }
