@@ -209,7 +209,7 @@ final class TxnHandler {
         "part " + id + " exported to " + part.getString("uri") + ", not to the server").with("uri", part.getString("uri")));
       return;
     }
-    if (reply.file() == null) {
+    if (!ResultFiles.hasCsv(part)) {
       ctx.fail(new ProblemException(409, "no-result-yet", "No CSV result",
         "part " + id + " is " + part.getString("state") + ": its CSV (export or error file) exists once the transaction has run it")
         .with("state", part.getString("state")));
@@ -219,7 +219,7 @@ final class TxnHandler {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end(headerOnly(part));
       return;
     }
-    if (!ResultFiles.kept(part)) {
+    if (!ResultFiles.kept(part) || reply.file() == null) {
       ctx.fail(new ProblemException(409, "no-result", "No CSV result",
         "part " + id + " is " + part.getString("state") + " and has no CSV: " + part.getString("error")));
       return;

@@ -291,14 +291,14 @@ public final class TxnVerticle extends VerticleBase {
       txn.finished = Instant.now();
     }
     open--;
-    journal.finished(txn.id);
     txn.parts.values().forEach(this::unreserve);
     removeSpool(txn, 1);
     txn.parts.values().forEach(p -> keepResult(txn, p));
     if (recorded) {
+      journal.finished(txn.id);
       retire(txn);
     } else {
-      record(txn);
+      record(txn); // its journal says FINISHED once the record is written: a stop before leaves it to the recovery
     }
     List<Message<TxnRequest>> waiting = pollers.remove(txn.id);
     if (waiting != null) {
@@ -334,6 +334,8 @@ public final class TxnVerticle extends VerticleBase {
       }
       if (done.failed()) {
         LOG.warn("could not record {} finished transactions (first {})", batch.size(), batch.get(0).id, done.cause());
+      } else {
+        batch.forEach(t -> journal.finished(t.id));
       }
       batch.forEach(this::retire);
       recordQueued();
