@@ -183,7 +183,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
 
   /** An import's summary with its header: an error file with no rejected row is not kept, but made from it on demand. */
   private static JsonObject summary(ImportResult result) {
-    return result.toJson().put("header", new io.vertx.core.json.JsonArray(List.copyOf(result.header())));
+    return result.toJson().put("header", new io.vertx.core.json.JsonArray(new ArrayList<>(result.header())));
   }
 
   /** The part's body: spooled (a remote file as fetched, decompressed here), or read in place by URI. */
