@@ -92,11 +92,14 @@ public final class ResultStore extends VerticleBase {
     try {
       return Long.parseLong(file.getParent().getFileName().toString());
     } catch (RuntimeException notOurs) {
-      return Long.MAX_VALUE / 120;
+      return -1;
     }
   }
 
   private JsonObject removal(long minute) {
+    if (minute < 0) {
+      return new JsonObject().put("removed", null).put("reason", "the result file is no longer in the result store");
+    }
     Removed known = removed.get(minute);
     if (known != null) {
       return new JsonObject().put("removed", known.at().toString()).put("reason", known.why());
