@@ -5,6 +5,7 @@ import io.tdx.files.FileAccess;
 import io.tdx.files.CloudClients;
 import io.tdx.service.Services;
 import io.tdx.http.HttpVerticle;
+import io.tdx.txn.ResultStore;
 import io.tdx.txn.TxnRecovery;
 import io.tdx.txn.TxnVerticle;
 import io.tdx.worker.Jobs;
@@ -131,11 +132,15 @@ public final class Tdx {
   private static Future<Void> deployOwners(Vertx vertx, TdxConfig config, String prefix, Jobs jobs, List<String> ids,
                                            FileAccess files) {
     Path spool = config.dataDir().resolve("txn");
-    List<Future<String>> owners = IntStream.range(0, config.httpInstances())
-      .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, i, config.httpInstances(), config.txn(), jobs, spool, files))
-        .onSuccess(ids::add))
-      .toList();
-    return Future.all(owners).mapEmpty();
+    Path results = ResultStore.root(config.dataDir());
+    return vertx.deployVerticle(new ResultStore(prefix, results, config.txn())).onSuccess(ids::add).compose(store -> {
+      List<Future<String>> owners = IntStream.range(0, config.httpInstances())
+        .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, i, config.httpInstances(), config.txn(), jobs, spool, results,
+            files))
+          .onSuccess(ids::add))
+        .toList();
+      return Future.all(owners).mapEmpty();
+    });
   }
 
   private record RunningServer(Vertx vertx, TdxConfig config, int port, String http, List<String> owners, Jobs jobs,

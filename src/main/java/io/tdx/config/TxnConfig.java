@@ -11,21 +11,30 @@ import io.vertx.core.json.JsonObject;
  * @param maxParts           parts in one transaction; past it a part answers {@code 503}
  * @param sweepSeconds       how often idle and expired transactions are looked for
  * @param maxSpoolBytes      bytes of part bodies kept on disk at once; past it a part answers {@code 503}
+ * @param recentDocuments    finished transactions kept in memory (in all owners) for quick answers; the others answer
+ *                           from their records in the workspace
+ * @param resultBudgetBytes  bytes of part results (error files, exported CSV) kept on disk; past it the oldest go
+ * @param resultMaxAgeSeconds how long a part result is kept at most (default: the retention)
  */
 public record TxnConfig(long retentionSeconds, long idleTimeoutSeconds, int maxOpen, int maxParts, long sweepSeconds,
-                        long maxSpoolBytes) {
+                        long maxSpoolBytes, int recentDocuments, long resultBudgetBytes, long resultMaxAgeSeconds) {
 
   static TxnConfig from(JsonObject json) {
     JsonObject j = json == null ? new JsonObject() : json;
+    long retention = j.getLong("retentionSeconds", 4L * 24 * 3600);
     TxnConfig config = new TxnConfig(
-      j.getLong("retentionSeconds", 4L * 24 * 3600),
+      retention,
       j.getLong("idleTimeoutSeconds", 3600L),
       j.getInteger("maxOpen", 20_000),
       j.getInteger("maxParts", 1_000),
       j.getLong("sweepSeconds", 10L),
-      j.getLong("maxSpoolBytes", 32L << 30));
+      j.getLong("maxSpoolBytes", 32L << 30),
+      j.getInteger("recentDocuments", 1_000),
+      j.getLong("resultBudgetBytes", 1L << 30),
+      j.getLong("resultMaxAgeSeconds", retention));
     if (config.retentionSeconds < 1 || config.idleTimeoutSeconds < 1 || config.maxOpen < 1 || config.maxParts < 1
-      || config.sweepSeconds < 1 || config.maxSpoolBytes < 1) {
+      || config.sweepSeconds < 1 || config.maxSpoolBytes < 1 || config.recentDocuments < 1 || config.resultBudgetBytes < 1
+      || config.resultMaxAgeSeconds < 1) {
       throw new ConfigException("txn: every field must be at least 1");
     }
     return config;

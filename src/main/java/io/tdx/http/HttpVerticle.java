@@ -5,6 +5,7 @@ import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
 import io.tdx.service.Services;
+import io.tdx.txn.ResultStore;
 import io.tdx.worker.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -54,7 +55,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    txns = new TxnClient(vertx, busPrefix, config.httpInstances(), jobs);
+    txns = new TxnClient(vertx, busPrefix, config.httpInstances(), jobs, ResultStore.root(config.dataDir()));
     serve(config.services());
     consumer = vertx.eventBus().consumer(servicesAddress, message -> {
       serve(message.body());
@@ -63,7 +64,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/tdx/services").handler(this::listServices);
     router.post("/tdx/services/reload").handler(this::reloadServices);
-    new TxnHandler(txns).route(router);
+    new TxnHandler(txns, () -> services).route(router);
     router.route().handler(this::service);
     router.route().failureHandler(new ProblemHandler());
     HttpServerOptions options = new HttpServerOptions()

@@ -59,14 +59,18 @@ final class TxnDocuments {
       + rows + "</table></body></html>\n";
   }
 
-  static String listText(JsonArray transactions) {
+  /** One line per transaction, then {@code next PATH} when there is a next page. */
+  static String listText(JsonArray transactions, String next) {
     StringBuilder text = new StringBuilder();
     transactions.forEach(t -> text.append(((JsonObject) t).getString("id")).append(' ')
       .append(((JsonObject) t).getString("state")).append('\n'));
+    if (next != null) {
+      text.append("next ").append(next).append('\n');
+    }
     return text.toString();
   }
 
-  static String listHtml(JsonArray transactions) {
+  static String listHtml(JsonArray transactions, String next) {
     StringBuilder rows = new StringBuilder();
     transactions.forEach(t -> {
       JsonObject txn = (JsonObject) t;
@@ -74,7 +78,8 @@ final class TxnDocuments {
         .append("</a> ").append(escape(txn.getString("state"))).append("</li>\n");
     });
     return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Transactions</title></head><body><h1>Transactions</h1><ul>\n"
-      + rows + "</ul></body></html>\n";
+      + rows + "</ul>" + (next == null ? "" : "<p><a rel=\"next\" href=\"" + escape(next) + "\">next</a></p>")
+      + "</body></html>\n";
   }
 
   private static String summary(JsonObject result) {

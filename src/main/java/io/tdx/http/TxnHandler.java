@@ -4,16 +4,29 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tdx.csv.CsvRowWriter;
 import io.tdx.problem.ProblemException;
+import io.tdx.service.CsvDialect;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.service.Services;
+import io.tdx.txn.ResultFiles;
+import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
+import io.tdx.txn.TxnState;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -25,10 +38,14 @@ final class TxnHandler {
   private static final JsonMapper LENIENT = JsonMapper.builder()
     .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES, JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_TRAILING_COMMA)
     .build();
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
   private final TxnClient txns;
+  private final Supplier<Services> services;
 
-  TxnHandler(TxnClient txns) {
+  TxnHandler(TxnClient txns, Supplier<Services> services) {
     this.txns = txns;
+    this.services = services;
   }
 
   void route(Router router) {
@@ -36,6 +53,7 @@ final class TxnHandler {
     router.post("/txn/start").handler(this::start);
     router.post("/txn").handler(this::start);
     router.get("/txn").handler(this::list);
+    router.get("/tdx/txn/memory").handler(this::memory);
     router.post("/txn/:id/commit").handler(commitBody).handler(this::commit);
     router.put("/txn/:id").handler(commitBody).handler(this::commit);
     router.post("/txn/:id/abort").handler(this::abort);
@@ -174,34 +192,123 @@ final class TxnHandler {
         json(ctx, reply.document());
         return;
       }
-      if (reply.document().getString("uri") != null && "GET".equals(reply.document().getString("method"))) {
-        ctx.fail(new ProblemException(409, "sent-to-uri", "Export sent to its URI",
-          "part " + part + " exported to " + reply.document().getString("uri") + ", not to the server").with("uri", reply.document().getString("uri")));
-        return;
-      }
-      if (reply.file() == null) {
-        ctx.fail(new ProblemException(409, "no-result-yet", "No CSV result",
-          "part " + part + " is " + reply.document().getString("state") + ": its CSV (export or error file) exists once the transaction has run it")
-          .with("state", reply.document().getString("state")));
-        return;
-      }
-      String file = reply.file().toString();
-      ctx.vertx().fileSystem().exists(file).onSuccess(exists -> {
-        if (!exists) {
-          ctx.fail(new ProblemException(409, "no-result", "No CSV result",
-            "part " + part + " is " + reply.document().getString("state") + " and has no CSV: " + reply.document().getString("error")));
-          return;
-        }
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(file).onFailure(ctx::fail);
-      }).onFailure(ctx::fail);
+      csv(ctx, reply);
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * A part's CSV: an export's rows or an import's error file, from the result store; an import
+   * that rejected no row gets its header-only error file made here; a result the store removed
+   * is {@code 410} saying when and why.
+   */
+  private void csv(RoutingContext ctx, TxnReply reply) {
+    JsonObject part = reply.document();
+    String id = part.getString("id");
+    if (part.getString("uri") != null && "GET".equals(part.getString("method"))) {
+      ctx.fail(new ProblemException(409, "sent-to-uri", "Export sent to its URI",
+        "part " + id + " exported to " + part.getString("uri") + ", not to the server").with("uri", part.getString("uri")));
+      return;
+    }
+    if (!ResultFiles.hasCsv(part)) {
+      ctx.fail(new ProblemException(409, "no-result-yet", "No CSV result",
+        "part " + id + " is " + part.getString("state") + ": its CSV (export or error file) exists once the transaction has run it")
+        .with("state", part.getString("state")));
+      return;
+    }
+    if (ResultFiles.headerOnly(part)) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end(headerOnly(part));
+      return;
+    }
+    if (!ResultFiles.kept(part) || reply.file() == null) {
+      ctx.fail(new ProblemException(409, "no-result", "No CSV result",
+        "part " + id + " is " + part.getString("state") + " and has no CSV: " + part.getString("error")));
+      return;
+    }
+    String file = reply.file().toString();
+    ctx.vertx().fileSystem().exists(file).onSuccess(exists -> {
+      if (exists) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(file).onFailure(ctx::fail);
+        return;
+      }
+      txns.removal(reply.file()).onSuccess(removal -> ctx.fail(new ProblemException(410, "result-removed", "Result removed",
+          "the CSV of part " + id + " was removed from the result store" + (removal.getString("removed") == null ? ""
+            : " at " + removal.getString("removed")) + ": " + removal.getString("reason"))
+          .with("removed", removal.getString("removed")).with("reason", removal.getString("reason"))))
+        .onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  /** The error file of an import with no rejected row: its header, then LINE, CAUSE and CAUSE_CODE, in its service's dialect. */
+  private Buffer headerOnly(JsonObject part) {
+    List<String> names = new ArrayList<>();
+    part.getJsonObject("result").getJsonArray("header").forEach(name -> names.add(String.valueOf(name)));
+    names.addAll(List.of("LINE", "CAUSE", "CAUSE_CODE"));
+    CsvDialect dialect = services.get().byPrefix(part.getString("service")).map(ServiceDefinition::dialect)
+      .orElse(new CsvDialect(',', '"', '"'));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (CsvRowWriter writer = new CsvRowWriter(out, dialect)) {
+      writer.write(names.toArray(String[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory: does not happen
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+
+  /**
+   * {@code ?state=&limit=&after=}: a page of transactions in creation order, then id, from the
+   * workspace's records and the owners' unrecorded ones; {@code next} (and a {@code Link}) names
+   * the next page when there is one.
+   */
   private void list(RoutingContext ctx) {
+    String state = state(ctx);
+    int limit = limit(ctx);
+    String after = ctx.request().getParam("after");
+    Cursor cursor = after == null ? null : Cursor.parse(after);
+    txns.list(state, cursor == null ? null : cursor.created(), cursor == null ? null : cursor.id(), limit).onSuccess(found -> {
+      JsonArray page = new JsonArray(new ArrayList<>(found.subList(0, Math.min(limit, found.size()))));
+      JsonObject json = new JsonObject().put("transactions", page);
+      String next = null;
+      if (found.size() > limit) {
+        JsonObject last = found.get(limit - 1);
+        next = "/txn?" + (state == null ? "" : "state=" + state + "&") + "limit=" + limit + "&after="
+          + Cursor.of(TxnClient.created(last), last.getString("id")).encode();
+        json.put("next", next);
+        ctx.response().putHeader("Link", "<" + next + ">; rel=\"next\"");
+      }
+      String link = next;
+      renderOnWorker(ctx, json, () -> TxnDocuments.listHtml(page, link), () -> TxnDocuments.listText(page, link));
+    }).onFailure(ctx::fail);
+  }
+
+  private static String state(RoutingContext ctx) {
     String state = ctx.request().getParam("state");
-    txns.list(state).onSuccess(all -> render(ctx, new JsonObject().put("transactions", all),
-        () -> TxnDocuments.listHtml(all), () -> TxnDocuments.listText(all)))
-      .onFailure(ctx::fail);
+    if (state == null || state.isEmpty()) {
+      return null;
+    }
+    try {
+      return TxnState.valueOf(state.toUpperCase(Locale.ROOT)).name();
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.badRequest("bad-parameter", "Bad query parameter",
+        "state=" + state + " is not one of " + java.util.Arrays.toString(TxnState.values()));
+    }
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String limit = ctx.request().getParam("limit");
+    try {
+      int value = limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit);
+      if (value < 1 || value > MAX_LIMIT) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "limit=" + limit + " must be 1.." + MAX_LIMIT);
+    }
+  }
+
+  /** What the transaction owners hold in memory (internal, for diagnostics and tests). */
+  private void memory(RoutingContext ctx) {
+    txns.memory().onSuccess(counts -> json(ctx, counts)).onFailure(ctx::fail);
   }
 
   /** HTML for browsers, text for terminals that ask for it, JSON otherwise. */
@@ -213,6 +320,17 @@ final class TxnHandler {
     } else {
       json(ctx, json);
     }
+  }
+
+  /** As {@link #render}, the text made on a worker: a page of a thousand documents is too much work for an event loop. */
+  private static void renderOnWorker(RoutingContext ctx, JsonObject json, Supplier<String> html, Supplier<String> text) {
+    String type = Negotiation.wantsHtml(ctx) ? "text/html; charset=utf-8"
+      : Negotiation.wantsText(ctx) ? "text/plain; charset=utf-8" : "application/json";
+    Supplier<String> body = type.startsWith("text/html") ? html : type.startsWith("text/plain") ? text
+      : () -> json.encodePrettily() + "\n";
+    ctx.vertx().executeBlocking(() -> Buffer.buffer(body.get()), false)
+      .onSuccess(buffer -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(buffer))
+      .onFailure(ctx::fail);
   }
 
   private static void json(RoutingContext ctx, JsonObject document) {

@@ -51,6 +51,7 @@ public final class ErrorSink implements Closeable {
 
   private CsvRowWriter writer() throws IOException {
     if (writer == null) {
+      Files.createDirectories(file.getParent()); // a result store's minute may have been emptied and removed meanwhile
       OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
       writer = new CsvRowWriter(out, dialect);
       String[] names = new String[header.size() + 3];

@@ -16,7 +16,8 @@ final class Part {
   final ImportOptions options;
   final Path body;
   final String uri;
-  final Path resultFile;
+  /** Where the commit writes the part's result (in the result store), once it runs. */
+  Path resultFile;
   PartState state;
   JsonObject result;
   String error;
@@ -24,14 +25,13 @@ final class Part {
   /** Bytes of the spooled body counted against txn.maxSpoolBytes (reserved, then as received). */
   long spooled;
 
-  Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri, Path resultFile) {
+  Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri) {
     this.id = id;
     this.service = service;
     this.method = method;
     this.options = options;
     this.body = body;
     this.uri = uri;
-    this.resultFile = resultFile;
     this.state = isExport() ? PartState.READY : uri != null ? PartState.DOWNLOADING : PartState.RECEIVING;
   }
 

@@ -3,6 +3,7 @@ package io.tdx.txn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.Map;
 final class Transaction {
   final String id;
   final boolean async;
-  final Instant created = Instant.now();
+  /** To the microsecond, as the workspace orders records by it. */
+  final Instant created = Instant.now().truncatedTo(ChronoUnit.MICROS);
   final Map<String, Part> parts = new LinkedHashMap<>();
   TxnState state = TxnState.OPEN;
   Instant lastActivity = created;
@@ -22,6 +24,8 @@ final class Transaction {
   Integer expected;
   boolean running;
   String cause;
+  /** Finished and its record written: the listing reads it from the workspace. */
+  boolean recorded;
   private int partCounter;
 
   Transaction(String id, boolean async) {

@@ -66,7 +66,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
   Outcome committed(List<ImportResult> results) {
     List<PartOutcome> outcomes = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
-      outcomes.add(new PartOutcome(parts.get(i).id(), PartState.DONE, 200, results.get(i).toJson(), null));
+      outcomes.add(new PartOutcome(parts.get(i).id(), PartState.DONE, 200, summary(results.get(i)), null));
     }
     return outcome(true, null, outcomes);
   }
@@ -175,10 +175,15 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
     siblings.remove(staged);
     ImportResult result = tx.apply(staged, siblings);
     if (result.aborted()) {
-      return new PartOutcome(part.id(), PartState.FAILED, 422, result.toJson(),
+      return new PartOutcome(part.id(), PartState.FAILED, 422, summary(result),
         result.rejected() + " rows rejected and abort_on_error=true");
     }
-    return new PartOutcome(part.id(), PartState.DONE, 200, result.toJson(), null);
+    return new PartOutcome(part.id(), PartState.DONE, 200, summary(result), null);
+  }
+
+  /** An import's summary with its header: an error file with no rejected row is not kept, but made from it on demand. */
+  private static JsonObject summary(ImportResult result) {
+    return result.toJson().put("header", new io.vertx.core.json.JsonArray(new ArrayList<>(result.header())));
   }
 
   /** The part's body: spooled (a remote file as fetched, decompressed here), or read in place by URI. */
@@ -201,6 +206,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
         return new PartOutcome(part.id(), PartState.FAILED, e.status(), null, e.getMessage());
       }
     }
+    Files.createDirectories(part.resultFile().getParent());
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part.resultFile()), 1 << 16)) {
       ExportSummary summary = tx.export(part.service(), out);
       return new PartOutcome(part.id(), PartState.DONE, 200, new JsonObject().put("rows", summary.rows()), null);

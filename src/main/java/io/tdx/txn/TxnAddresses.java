@@ -19,4 +19,9 @@ public final class TxnAddresses {
   public static String owner(String prefix, int index) {
     return prefix + ".txn.owner." + index;
   }
+
+  /** The address of the result store ({@link ResultStore}). */
+  public static String results(String prefix) {
+    return prefix + ".txn.results";
+  }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  */
 final class TxnJournal {
   private final AsyncFile file;
+  private boolean closed;
 
   private TxnJournal(AsyncFile file) {
     this.file = file;
@@ -39,10 +40,13 @@ final class TxnJournal {
   }
 
   private void write(String line) {
-    file.write(Buffer.buffer(line + "\n"));
+    if (!closed) { // a record written after the stop: the recovery reads the journal as it was
+      file.write(Buffer.buffer(line + "\n"));
+    }
   }
 
   Future<Void> close() {
+    closed = true;
     return file.close();
   }
 }

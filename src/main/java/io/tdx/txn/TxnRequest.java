@@ -39,6 +39,17 @@ public sealed interface TxnRequest {
   /** Replies once the transaction is finished or {@code waitMillis} have passed. */
   record Poll(long waitMillis) implements TxnRequest { }
 
-  /** The documents of the transactions this owner holds, optionally in one state. */
-  record ListAll(String state) implements TxnRequest { }
+  /**
+   * The documents of the transactions this owner holds that have no record in the workspace yet
+   * (open, committing, finished but not yet recorded), optionally in one state, ordered by
+   * creation time then id, after that position ({@code afterCreated} null: from the start), at
+   * most {@code limit}: replied as {@code {"transactions": [...]}}.
+   */
+  record ListAll(String state, java.time.Instant afterCreated, String afterId, int limit) implements TxnRequest { }
+
+  /**
+   * What this owner holds in memory: {@code {"held", "open", "recent"}}: every transaction it
+   * holds, the open or committing ones, the finished ones kept for quick answers.
+   */
+  record Memory() implements TxnRequest { }
 }

@@ -5,6 +5,7 @@ import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
 import io.tdx.worker.Jobs;
 import io.tdx.worker.LocalCodec;
+import io.tdx.workspace.TxnRecord;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -14,7 +15,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,29 +28,41 @@ import org.slf4j.LoggerFactory;
  * Owns transactions: each one it starts is reached at an address only this verticle consumes,
  * so a part, a commit, a poll or an abort arriving on any event loop reaches the one owner, and
  * its state needs no lock. At commit it hands the listed parts to the workspace workers as one
- * {@link TransactionJob}. Idle open transactions are aborted and finished ones purged after the
- * retention time, on a timer.
+ * {@link TransactionJob}. Idle open transactions are aborted on a timer. A finished transaction
+ * leaves memory once its record is written, but for the {@code txn.recentDocuments} most recent
+ * ones; its spool directory goes when it finishes, and its results are handed to the
+ * {@link ResultStore}.
  */
 public final class TxnVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TxnVerticle.class);
+  /** Records written by one job at most. */
+  private static final int RECORD_BATCH = 500;
   private final String prefix;
   private final int index;
   private final int owners;
   private final TxnConfig config;
   private final Jobs jobs;
   private final Path spool;
+  private final Path results;
   private final FileAccess files;
   private final Map<String, Transaction> transactions = new HashMap<>();
   private final Map<String, MessageConsumer<TxnRequest>> consumers = new HashMap<>();
   private final Map<String, List<Message<TxnRequest>>> pollers = new HashMap<>();
+  /** Ended transactions whose records are waiting to be written, in order. */
+  private final List<Transaction> toRecord = new ArrayList<>();
+  private boolean recording;
+  /** Finished and recorded transactions still held for quick answers, oldest first. */
+  private final LinkedHashMap<String, Transaction> recent = new LinkedHashMap<>();
   private int open;
   private long spooledBytes;
   private long sweeper;
   private long lastPurge;
   private TxnJournal journal;
 
-  public TxnVerticle(String prefix, int index, int owners, TxnConfig config, Jobs jobs, Path spool, FileAccess files) {
+  public TxnVerticle(String prefix, int index, int owners, TxnConfig config, Jobs jobs, Path spool, Path results,
+                     FileAccess files) {
     this.files = files;
+    this.results = results;
     this.prefix = prefix;
     this.index = index;
     this.owners = owners;
@@ -59,7 +74,7 @@ public final class TxnVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MessageConsumer<TxnRequest> starts = vertx.eventBus().consumer(TxnAddresses.start(prefix), this::begin);
-    MessageConsumer<TxnRequest> listing = vertx.eventBus().consumer(TxnAddresses.owner(prefix, index), this::list);
+    MessageConsumer<TxnRequest> listing = vertx.eventBus().consumer(TxnAddresses.owner(prefix, index), this::ownerRequest);
     consumers.put("", starts);
     consumers.put("#list", listing);
     sweeper = vertx.setPeriodic(config.sweepSeconds() * 1000, id -> sweep());
@@ -136,7 +151,7 @@ public final class TxnVerticle extends VerticleBase {
     String id = txn.nextPartId();
     boolean spooled = !add.method().equals("GET") && (add.uri() == null || files.remote(add.uri()));
     Path body = spooled ? directory(txn).resolve(id + ".csv") : null;
-    Part part = new Part(id, add.service(), add.method(), add.options(), body, add.uri(), directory(txn).resolve(id + ".result.csv"));
+    Part part = new Part(id, add.service(), add.method(), add.options(), body, add.uri());
     part.spooled = body == null ? 0 : reserve;
     spooledBytes += part.spooled;
     txn.parts.put(id, part);
@@ -232,6 +247,7 @@ public final class TxnVerticle extends VerticleBase {
       return;
     }
     txn.running = true;
+    listed.forEach(p -> p.resultFile = ResultFiles.of(results, txn.committed, txn.id, p.id));
     List<TransactionJob.Work> work = listed.stream()
       .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.uri, p.resultFile, p.spooled)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
@@ -275,15 +291,105 @@ public final class TxnVerticle extends VerticleBase {
       txn.finished = Instant.now();
     }
     open--;
-    journal.finished(txn.id);
-    txn.parts.values().forEach(this::release); // the bodies were read; only results stay until the purge
-    if (!recorded) {
-      jobs.run(RecordJobs.record(txn.id, state, txn.finished, txn.toJson().encode()))
-        .onFailure(e -> LOG.warn("could not record transaction {}", txn.id, e));
+    txn.parts.values().forEach(this::unreserve);
+    removeSpool(txn, 1);
+    txn.parts.values().forEach(p -> keepResult(txn, p));
+    if (recorded) {
+      journal.finished(txn.id);
+      retire(txn);
+    } else {
+      record(txn); // its journal says FINISHED once the record is written: a stop before leaves it to the recovery
     }
     List<Message<TxnRequest>> waiting = pollers.remove(txn.id);
     if (waiting != null) {
       waiting.forEach(m -> reply(m, TxnReply.of(txn.toJson())));
+    }
+  }
+
+  /**
+   * Queues the record of a transaction that ended without a commit job (an abort, a part that
+   * could not be received); the queue is written in batches, one job at a time. The transaction
+   * stays in memory until its record is written, so that no request in between finds nothing.
+   */
+  private void record(Transaction txn) {
+    toRecord.add(txn);
+    recordQueued();
+  }
+
+  private void recordQueued() {
+    if (recording || toRecord.isEmpty()) {
+      return;
+    }
+    List<Transaction> batch = List.copyOf(toRecord.subList(0, Math.min(RECORD_BATCH, toRecord.size())));
+    toRecord.subList(0, batch.size()).clear();
+    recording = true;
+    List<TxnRecord> records = batch.stream()
+      .map(t -> new TxnRecord(t.id, t.state.name(), t.finished, t.toJson().encode())).toList();
+    jobs.run(RecordJobs.recordAll(records)).onComplete(done -> {
+      recording = false;
+      if (done.failed() && done.cause() instanceof ProblemException refused && refused.status() == 503) {
+        toRecord.addAll(0, batch); // the workers are saturated: the records wait for them, not lost
+        vertx.setTimer(1000, t -> recordQueued());
+        return;
+      }
+      if (done.failed()) {
+        LOG.warn("could not record {} finished transactions (first {})", batch.size(), batch.get(0).id, done.cause());
+      } else {
+        batch.forEach(t -> journal.finished(t.id));
+      }
+      batch.forEach(this::retire);
+      recordQueued();
+    });
+  }
+
+  /** The bodies were read or are not wanted: the transaction's spool directory goes (once more if a body was still arriving). */
+  private void removeSpool(Transaction txn, int retries) {
+    vertx.fileSystem().deleteRecursive(directory(txn).toString()).onFailure(e -> {
+      if (retries > 0) {
+        removeSpool(txn, retries - 1);
+      } else {
+        LOG.warn("could not remove the spool directory of transaction {}", txn.id, e);
+      }
+    });
+  }
+
+  /** A result worth serving is counted by the result store; any other file the commit wrote goes. */
+  private void keepResult(Transaction txn, Part part) {
+    if (part.resultFile == null) {
+      return;
+    }
+    String file = part.resultFile.toString();
+    if (!ResultFiles.kept(part.toJson(txn.id))) {
+      vertx.fileSystem().delete(file);
+      return;
+    }
+    long minute = ResultFiles.minute(txn.committed);
+    vertx.fileSystem().props(file)
+      .onSuccess(props -> vertx.eventBus().send(TxnAddresses.results(prefix), new ResultStore.Added(minute, props.size()),
+        LocalCodec.options(30_000)))
+      .onFailure(e -> LOG.debug("result of part {} of transaction {} is gone: {}", part.id, txn.id, e.toString()));
+  }
+
+  /**
+   * The transaction's record is written: it is answered from the workspace from now on, and from
+   * memory only while it is among the most recent finished ones.
+   */
+  private void retire(Transaction txn) {
+    txn.recorded = true;
+    recent.put(txn.id, txn);
+    int keep = Math.max(1, config.recentDocuments() / owners);
+    while (recent.size() > keep) {
+      forget(recent.values().iterator().next());
+    }
+  }
+
+  private void forget(Transaction txn) {
+    recent.remove(txn.id);
+    transactions.remove(txn.id);
+    pollers.remove(txn.id);
+    MessageConsumer<TxnRequest> consumer = consumers.remove(txn.id);
+    if (consumer != null) {
+      consumer.unregister();
     }
   }
 
@@ -301,19 +407,14 @@ public final class TxnVerticle extends VerticleBase {
   }
 
   private void abort(Transaction txn, String cause) {
-    txn.parts.values().forEach(p -> {
-      p.state = PartState.DISCARDED;
-      release(p);
-    });
-    finish(txn, TxnState.ABORTED, cause);
+    txn.parts.values().forEach(p -> p.state = PartState.DISCARDED);
+    finish(txn, TxnState.ABORTED, cause); // its spool directory goes with the bodies
   }
 
   private TxnReply part(Transaction txn, String id) {
     Part part = existingPart(txn, id);
-    boolean hasFile = part.isExport()
-      ? part.uri == null && part.state == PartState.DONE
-      : part.state == PartState.DONE || part.state == PartState.FAILED;
-    return new TxnReply(part.toJson(txn.id), hasFile ? part.resultFile : null, null);
+    JsonObject json = part.toJson(txn.id);
+    return new TxnReply(json, ResultFiles.hasCsv(json) ? part.resultFile : null, null);
   }
 
   private TxnReply poll(Transaction txn, TxnRequest.Poll poll, Message<TxnRequest> message) {
@@ -330,12 +431,24 @@ public final class TxnVerticle extends VerticleBase {
     return null;
   }
 
-  private void list(Message<TxnRequest> message) {
-    String state = ((TxnRequest.ListAll) message.body()).state();
+  private void ownerRequest(Message<TxnRequest> message) {
+    if (message.body() instanceof TxnRequest.ListAll listing) {
+      list(message, listing);
+    } else {
+      reply(message, TxnReply.of(new JsonObject().put("held", transactions.size()).put("open", open).put("recent", recent.size())));
+    }
+  }
+
+  private void list(Message<TxnRequest> message, TxnRequest.ListAll listing) {
+    Comparator<Transaction> order = Comparator.<Transaction, Instant>comparing(t -> t.created).thenComparing(t -> t.id);
     JsonArray documents = new JsonArray();
     transactions.values().stream()
-      .filter(t -> state == null || t.state.name().equalsIgnoreCase(state))
-      .sorted((a, b) -> a.created.compareTo(b.created))
+      .filter(t -> !t.recorded)
+      .filter(t -> listing.state() == null || t.state.name().equals(listing.state()))
+      .filter(t -> listing.afterCreated() == null || t.created.isAfter(listing.afterCreated())
+        || t.created.equals(listing.afterCreated()) && t.id.compareTo(listing.afterId()) > 0)
+      .sorted(order)
+      .limit(listing.limit())
       .forEach(t -> documents.add(t.toJson()));
     reply(message, TxnReply.of(new JsonObject().put("transactions", documents)));
   }
@@ -347,10 +460,8 @@ public final class TxnVerticle extends VerticleBase {
     for (Transaction txn : List.copyOf(transactions.values())) {
       if (txn.state == TxnState.OPEN && txn.lastActivity.plusSeconds(config.idleTimeoutSeconds()).isBefore(now)) {
         abort(txn, "aborted by the server: idle for more than " + config.idleTimeoutSeconds() + " s (txn.idleTimeoutSeconds)");
-      } else if (txn.state.finished() && txn.finished.plusSeconds(config.retentionSeconds()).isBefore(now)) {
-        transactions.remove(txn.id);
-        consumers.remove(txn.id).unregister();
-        vertx.fileSystem().deleteRecursive(directory(txn).toString());
+      } else if (txn.recorded && txn.finished.plusSeconds(config.retentionSeconds()).isBefore(now)) {
+        forget(txn);
         purged = true;
       }
     }
@@ -394,6 +505,10 @@ public final class TxnVerticle extends VerticleBase {
   /** The part's body leaves the spool: its bytes no longer count against txn.maxSpoolBytes. */
   private void release(Part part) {
     deleteQuietly(part.body);
+    unreserve(part);
+  }
+
+  private void unreserve(Part part) {
     spooledBytes -= part.spooled;
     part.spooled = 0;
   }

@@ -1,11 +1,14 @@
 package io.tdx.worker;
 
+import io.tdx.problem.ProblemException;
 import io.tdx.workspace.Workspace;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -15,14 +18,21 @@ import java.util.stream.IntStream;
 public final class Jobs {
   /** Reply timeout of a job: long enough for the largest import. */
   static final long TIMEOUT_MILLIS = 24L * 3600 * 1000;
+  /** Reads (records of transactions) in flight at once; past it a read is refused with 503. */
+  static final int MAX_READS = 256;
   private final Vertx vertx;
   private final String address;
   private final List<String> deployments;
+  private final Workspace workspace;
+  private final WorkerExecutor readers;
+  private final AtomicInteger reads = new AtomicInteger();
 
-  private Jobs(Vertx vertx, String address, List<String> deployments) {
+  private Jobs(Vertx vertx, String address, List<String> deployments, Workspace workspace, WorkerExecutor readers) {
     this.vertx = vertx;
     this.address = address;
     this.deployments = deployments;
+    this.workspace = workspace;
+    this.readers = readers;
   }
 
   /** Deploys {@code workers} worker verticles and their dispatcher, with addresses under {@code prefix}. */
@@ -39,7 +49,7 @@ public final class Jobs {
       .map(dispatcher -> {
         List<String> ids = new java.util.ArrayList<>(deployments.stream().map(Future::result).toList());
         ids.add(0, dispatcher);
-        return new Jobs(vertx, address, List.copyOf(ids));
+        return new Jobs(vertx, address, List.copyOf(ids), workspace, vertx.createSharedWorkerExecutor(prefix + ".reads", 2));
       });
   }
 
@@ -49,7 +59,24 @@ public final class Jobs {
     for (String id : deployments) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain;
+    return chain.eventually(readers::close);
+  }
+
+  /**
+   * Runs a job that only reads (its session takes no writer's turn) on a small pool of its own,
+   * so it does not queue behind imports on the workspace workers: DuckDB serves concurrent
+   * readers on separate connections.
+   */
+  public <T> Future<T> read(Job<T> job) {
+    if (reads.incrementAndGet() > MAX_READS) {
+      reads.decrementAndGet();
+      return Future.failedFuture(new ProblemException(503, "overloaded", "Overloaded",
+        MAX_READS + " reads of the workspace are waiting; retry later").with("retryAfter", 1));
+    }
+    return readers.executeBlocking(() -> job.run(workspace), false).eventually(() -> {
+      reads.decrementAndGet();
+      return Future.succeededFuture();
+    });
   }
 
   /** Runs the job on the next idle worker; fails with the job's own failure. */

@@ -88,6 +88,12 @@ final class DuckDbSession implements WorkspaceSession {
   }
 
   @Override
+  public List<String> listTransactions(String state, java.time.Instant afterCreated, String afterId, int limit)
+    throws Exception {
+    return TxnRecords.page(connection, state, afterCreated, afterId, limit);
+  }
+
+  @Override
   public java.util.Set<String> recordedTransactions() throws Exception {
     return TxnRecords.known(connection);
   }

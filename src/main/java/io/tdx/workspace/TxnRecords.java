@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Transaction records in the workspace ({@code tdx_transactions}): the final document of every
  * finished transaction, written in the same database transaction as the data it describes, so a
- * record never disagrees with the data and survives a restart.
+ * record never disagrees with the data and survives a restart. {@code created} (from the
+ * document) orders the listing.
  */
 final class TxnRecords {
   static final String TABLE = "tdx_transactions";
@@ -27,8 +28,14 @@ final class TxnRecords {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE
         + " (id VARCHAR NOT NULL, state VARCHAR NOT NULL, finished TIMESTAMP NOT NULL, document VARCHAR NOT NULL)");
+      // records of earlier versions get their creation time from their documents
+      statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS created TIMESTAMP");
+      statement.execute("UPDATE " + TABLE + " SET created = " + CREATED + " WHERE created IS NULL");
     }
   }
+
+  /** A record's creation time: its document's, or (a record of a transaction recovered without one) its end. */
+  private static final String CREATED = "coalesce(TRY_CAST(json_extract_string(document, '$.created') AS TIMESTAMP), finished)";
 
   /** Saves records, replacing any of the same ids: one DELETE and one INSERT for all of them. */
   static void saveAll(Connection connection, List<TxnRecord> records) throws SQLException {
@@ -38,7 +45,8 @@ final class TxnRecords {
     String ids = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
     String values = String.join(", ", java.util.Collections.nCopies(records.size(), "(?, ?, ?, ?)"));
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + ids + ")");
-         PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " VALUES " + values)) {
+         PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
+           + " SELECT id, state, finished, document, " + CREATED + " FROM (VALUES " + values + ") v(id, state, finished, document)")) {
       for (int i = 0; i < records.size(); i++) {
         TxnRecord record = records.get(i);
         delete.setString(i + 1, record.id());
@@ -58,6 +66,42 @@ final class TxnRecords {
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
       }
+    }
+  }
+
+  /**
+   * Up to {@code limit} documents ordered by creation time, then id, after the given position
+   * (none when {@code afterCreated} is null), optionally in one state.
+   */
+  static List<String> page(Connection connection, String state, Instant afterCreated, String afterId, int limit)
+    throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT document FROM " + TABLE + " WHERE true");
+    if (state != null) {
+      sql.append(" AND state = ?");
+    }
+    if (afterCreated != null) {
+      sql.append(" AND (created > CAST(? AS TIMESTAMP) OR (created = CAST(? AS TIMESTAMP) AND id > ?))");
+    }
+    sql.append(" ORDER BY created, id LIMIT ?");
+    try (PreparedStatement query = connection.prepareStatement(sql.toString())) {
+      int i = 0;
+      if (state != null) {
+        query.setString(++i, state);
+      }
+      if (afterCreated != null) {
+        String at = java.time.LocalDateTime.ofInstant(afterCreated, java.time.ZoneOffset.UTC).toString();
+        query.setString(++i, at);
+        query.setString(++i, at);
+        query.setString(++i, afterId);
+      }
+      query.setInt(++i, limit);
+      List<String> documents = new java.util.ArrayList<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          documents.add(rows.getString(1));
+        }
+      }
+      return documents;
     }
   }
 

@@ -55,6 +55,13 @@ public interface WorkspaceSession extends AutoCloseable {
   /** The record of a finished transaction, if the workspace holds one. */
   Optional<String> findTransaction(String id) throws Exception;
 
+  /**
+   * Up to {@code limit} transaction records (documents) in creation order, then id, after the
+   * transaction created at {@code afterCreated} with id {@code afterId} (from the start when null),
+   * optionally only those in {@code state}. Reads only: needs no writer's turn.
+   */
+  List<String> listTransactions(String state, java.time.Instant afterCreated, String afterId, int limit) throws Exception;
+
   /** The ids of every transaction the workspace holds a record of. */
   Set<String> recordedTransactions() throws Exception;
 
