@@ -12,6 +12,10 @@ import io.vertx.core.json.JsonObject;
  * @param maxQueuedJobs      imports and exports waiting for a workspace worker ({@code 503} past it)
  * @param summaryErrors      rejected rows listed in a JSON summary
  * @param maxHttpHeaderBytes largest HTTP request head ({@code 431} past it)
+ * @param bodyIdleSeconds    longest wait for the next byte of a request body ({@code 408} past it); also the
+ *                           window over which {@code minBodyBytesPerSecond} is measured
+ * @param minBodyBytesPerSecond slowest body accepted, averaged over each {@code bodyIdleSeconds} window
+ *                           ({@code 408} below it; 0 checks only the idle time)
  */
 public record Limits(
   long maxBodyBytes,
@@ -20,7 +24,9 @@ public record Limits(
   int maxHeaderChars,
   int maxQueuedJobs,
   int summaryErrors,
-  int maxHttpHeaderBytes) {
+  int maxHttpHeaderBytes,
+  int bodyIdleSeconds,
+  long minBodyBytesPerSecond) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 30;
 
@@ -33,10 +39,13 @@ public record Limits(
       j.getInteger("maxHeaderChars", 64 << 10),
       j.getInteger("maxQueuedJobs", 256),
       j.getInteger("summaryErrors", 10),
-      j.getInteger("maxHttpHeaderBytes", 16 << 10));
+      j.getInteger("maxHttpHeaderBytes", 16 << 10),
+      j.getInteger("bodyIdleSeconds", 30),
+      j.getLong("minBodyBytesPerSecond", 1024L));
     if (limits.maxBodyBytes < 1 || limits.maxLineChars < 16 || limits.maxFields < 1 || limits.maxHeaderChars < 16
-      || limits.maxQueuedJobs < 1 || limits.summaryErrors < 0 || limits.maxHttpHeaderBytes < 1024) {
-      throw new ConfigException("limits: every limit must be positive (maxLineChars and maxHeaderChars at least 16, maxHttpHeaderBytes at least 1024)");
+      || limits.maxQueuedJobs < 1 || limits.summaryErrors < 0 || limits.maxHttpHeaderBytes < 1024
+      || limits.bodyIdleSeconds < 1 || limits.minBodyBytesPerSecond < 0) {
+      throw new ConfigException("limits: every limit must be positive (maxLineChars and maxHeaderChars at least 16, maxHttpHeaderBytes at least 1024, minBodyBytesPerSecond may be 0)");
     }
     return limits;
   }

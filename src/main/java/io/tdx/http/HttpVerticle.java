@@ -69,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(new ProblemHandler());
     HttpServerOptions options = new HttpServerOptions()
       .setCompressionSupported(true)
-      .setDecompressionSupported(true)
+      .setDecompressionSupported(false) // bodies are decoded by ContentDecoding: bounded, streamed, off the event loop
       .setMaxHeaderSize(config.limits().maxHttpHeaderBytes())
       .setIdleTimeout(300)
       .setIdleTimeoutUnit(TimeUnit.SECONDS);

@@ -3,6 +3,8 @@ package io.tdx.http;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tdx.config.ConfigException;
 import io.tdx.problem.ProblemException;
+import io.tdx.stream.BadEncodingException;
+import io.tdx.stream.BodyTimeoutException;
 import io.tdx.stream.BodyTooLargeException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -36,11 +38,19 @@ final class ProblemHandler implements Handler<RoutingContext> {
     if (allow != null) {
       response.putHeader(HttpHeaders.ALLOW, allow.toString());
     }
+    Object acceptEncoding = problem.extensions().getValue("acceptEncoding");
+    if (acceptEncoding != null) {
+      response.putHeader(HttpHeaders.ACCEPT_ENCODING, acceptEncoding.toString());
+    }
     if (unreadBody(ctx)) {
       // the rest of the body will not be read: do not let the client reuse this connection
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    response.end(problem.toJson(ctx.request().path()).encodePrettily() + "\n");
+    response.end(problem.toJson(ctx.request().path()).encodePrettily() + "\n").onComplete(done -> {
+      if (problem.status() == 408) {
+        ctx.request().connection().close(); // a client too slow to send its body does not keep its connection either
+      }
+    });
   }
 
   private static boolean unreadBody(RoutingContext ctx) {
@@ -56,6 +66,12 @@ final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof BodyTooLargeException tooLarge) {
       return new ProblemException(413, "body-too-large", "Body too large", tooLarge.getMessage());
+    }
+    if (failure instanceof BadEncodingException bad) {
+      return ProblemException.badRequest("bad-encoding", "Bad content encoding", bad.getMessage());
+    }
+    if (failure instanceof BodyTimeoutException slow) {
+      return new ProblemException(408, "request-timeout", "Request timeout", slow.getMessage());
     }
     if (failure instanceof ConfigException rejected) {
       return new ProblemException(409, "configuration-rejected", "Configuration rejected",

@@ -8,6 +8,7 @@ import io.tdx.load.ImportRequest;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
 import io.tdx.stream.BodyTooLargeException;
+import io.tdx.stream.ContentDecoding;
 import io.tdx.stream.ReadStreamInputStream;
 import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
@@ -24,7 +25,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 
@@ -68,7 +74,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     String txn = ctx.request().getParam("txn");
     String uri = ctx.request().getParam("uri");
     if (txn != null) {
-      addPart(ctx, txn, "GET", null, uri);
+      addPart(ctx, txn, "GET", null, uri, null);
       return;
     }
     if (uri != null) {
@@ -104,24 +110,41 @@ final class ServiceHandler implements Handler<RoutingContext> {
     if (uri != null && ((length != null && !length.strip().equals("0")) || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null)) {
       throw ProblemException.badRequest("body-and-uri", "Body or URI", "an import takes a body or uri=, not both");
     }
+    ContentDecoding coding = uri == null ? ContentDecoding.of(request.getHeader(HttpHeaders.CONTENT_ENCODING)) : null;
     if (txn != null) {
-      addPart(ctx, txn, request.method().name(), options, uri);
+      addPart(ctx, txn, request.method().name(), options, uri, coding);
       return;
     }
     ImportJob.Source source;
+    Future<Void> received;
     if (uri == null) {
-      ReadStreamInputStream body = new ReadStreamInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
+      ReadStreamInputStream body = new ReadStreamInputStream(timed(ctx), Vertx.currentContext(), limits.maxBodyBytes(),
+        Duration.ofSeconds(2L * limits.bodyIdleSeconds()));
       askForBody(ctx);
-      source = () -> body;
+      received = body.ready();
+      source = () -> coding.decode(body, limits.maxBodyBytes());
     } else {
+      received = Future.succeededFuture();
       source = () -> files.open(uri);
     }
     Path errorFile = spool.resolve("errors-" + UUID.randomUUID() + ".csv");
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
-    jobs.run(new ImportJob(importRequest, source, errorFile))
+    // a worker is taken only once the body has come or a buffer of it waits: a slow client holds its connection, not a worker
+    received.compose(v -> jobs.run(new ImportJob(importRequest, source, errorFile)))
       .compose(result -> ImportResponder.respond(ctx, result, options))
       .onFailure(ctx::fail)
       .onComplete(done -> ctx.vertx().fileSystem().delete(errorFile.toString()));
+  }
+
+  /** The request's body, watched for a slow client; once answered, the rest of it is dropped (see TimedBody). */
+  private TimedBody timed(RoutingContext ctx) {
+    TimedBody body = new TimedBody(ctx.request(), ctx.vertx(), limits);
+    ctx.addEndHandler(answered -> {
+      if (answered.succeeded()) { // else the connection closed: the body's reader hears it from the body
+        body.answered();
+      }
+    });
+    return body;
   }
 
   /** Only once the request is known to be acceptable, a client that sent Expect: 100-continue is asked for its body. */
@@ -137,12 +160,14 @@ final class ServiceHandler implements Handler<RoutingContext> {
    * answered {@code 202} at once (asynchronous protocol) while its file is checked
    * ({@code DOWNLOADING}, then {@code READY}); the commit waits for it.
    */
-  private void addPart(RoutingContext ctx, String txn, String method, ImportOptions options, String uri) {
+  private void addPart(RoutingContext ctx, String txn, String method, ImportOptions options, String uri,
+                       ContentDecoding coding) {
     HttpServerRequest request = ctx.request();
     boolean export = method.equals("GET");
     boolean body = !export && uri == null;
+    TimedBody timed = body ? timed(ctx) : null;
     if (body) {
-      request.pause(); // no chunk is lost across the hops before the pipe
+      timed.pause(); // no chunk is lost across the hops before the pipe
     }
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     long contentLength = length == null || !body ? -1 : parseLength(length);
@@ -154,7 +179,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
         Future<JsonObject> checked = check(txn, added, uri);
         return added.document().getBoolean("async") ? Future.succeededFuture(added.document()) : checked;
       }
-      return spool(ctx, txn, added);
+      return spool(ctx, txn, added, timed, coding);
     }).onSuccess(part -> {
       if (!part.getBoolean("async", true)) {
         holdUntilFinished(ctx, txn, part.getString("id"));
@@ -167,16 +192,41 @@ final class ServiceHandler implements Handler<RoutingContext> {
     }).onFailure(ctx::fail);
   }
 
-  private Future<JsonObject> spool(RoutingContext ctx, String txn, TxnReply added) {
+  /**
+   * Spools the part's body as it comes (compressed, if it is: the bytes on disk are the bytes
+   * counted against txn.maxSpoolBytes), then, on a worker, decodes a compressed one to the end,
+   * so a body that is not valid gzip, is cut short or decodes past limits.maxBodyBytes is refused
+   * now rather than at its commit.
+   */
+  private Future<JsonObject> spool(RoutingContext ctx, String txn, TxnReply added, TimedBody body, ContentDecoding coding) {
     HttpServerRequest request = ctx.request();
     String part = added.document().getString("id");
     askForBody(ctx);
     return ctx.vertx().fileSystem().open(added.file().toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-      .compose(file -> request.pipeTo(new BoundedWriteStream(file, limits.maxBodyBytes()))
+      .compose(file -> body.pipeTo(new BoundedWriteStream(file, limits.maxBodyBytes(), coding == ContentDecoding.IDENTITY))
         .onFailure(e -> file.close()))
+      .compose(v -> verify(ctx.vertx(), added.file(), coding))
       .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
           spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
-        .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(spooled.cause())));
+        .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(unreadable(spooled.cause()))));
+  }
+
+  private Future<Void> verify(Vertx vertx, Path file, ContentDecoding coding) {
+    if (coding == ContentDecoding.IDENTITY) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      try (InputStream in = coding.decode(Files.newInputStream(file), limits.maxBodyBytes())) {
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+      return null;
+    }, false);
+  }
+
+  /** A failure of the connection itself (closed, reset) is a body that could not be read. */
+  private static Throwable unreadable(Throwable failure) {
+    return failure instanceof IOException || failure instanceof ProblemException ? failure
+      : new IOException("the body could not be read: " + failure.getMessage(), failure);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.tdx.load.ImportMode;
 import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
 import io.tdx.service.Column;
+import io.tdx.stream.ContentDecoding;
 import io.tdx.worker.GroupableJob;
 import io.tdx.worker.JobOutcome;
 import io.tdx.workspace.GroupPart;
@@ -12,7 +13,6 @@ import io.tdx.workspace.TxnRecord;
 import io.tdx.workspace.Workspace;
 import io.tdx.workspace.WorkspaceSession;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -88,7 +88,7 @@ final class TransactionGroup {
         for (TransactionJob job : jobs) {
           List<GroupPart> parts = new ArrayList<>();
           for (TransactionJob.Work part : job.parts()) {
-            InputStream body = Files.newInputStream(part.body());
+            InputStream body = ContentDecoding.openSpooled(part.body());
             bodies.add(body);
             parts.add(new GroupPart(new ImportRequest(part.service(), ImportMode.UPSERT, part.options()), body, part.resultFile()));
           }

@@ -7,6 +7,7 @@ import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
+import io.tdx.stream.ContentDecoding;
 import io.tdx.worker.GroupableJob;
 import io.tdx.worker.JobOutcome;
 import io.tdx.workspace.ExportSummary;
@@ -191,7 +192,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
     if (part.body() == null) {
       return files.open(part.uri());
     }
-    return part.uri() != null ? FileAccess.openSpooled(part.uri(), part.body()) : Files.newInputStream(part.body());
+    return part.uri() != null ? FileAccess.openSpooled(part.uri(), part.body()) : ContentDecoding.openSpooled(part.body());
   }
 
   private PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part,
