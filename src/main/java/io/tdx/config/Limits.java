@@ -12,6 +12,9 @@ import io.vertx.core.json.JsonObject;
  * @param maxQueuedJobs      imports and exports waiting for a workspace worker ({@code 503} past it)
  * @param summaryErrors      rejected rows listed in a JSON summary
  * @param maxHttpHeaderBytes largest HTTP request head ({@code 431} past it)
+ * @param maxInFlight        requests that start work (transaction starts, one-shot imports and exports) in
+ *                           flight at once, a transaction's parts and commits counted until done; past it new
+ *                           work gets {@code 503}, a started transaction's requests only past twice it
  */
 public record Limits(
   long maxBodyBytes,
@@ -20,9 +23,11 @@ public record Limits(
   int maxHeaderChars,
   int maxQueuedJobs,
   int summaryErrors,
-  int maxHttpHeaderBytes) {
+  int maxHttpHeaderBytes,
+  int maxInFlight) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 30;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 128;
 
   static Limits from(JsonObject json) {
     JsonObject j = json == null ? new JsonObject() : json;
@@ -33,9 +38,11 @@ public record Limits(
       j.getInteger("maxHeaderChars", 64 << 10),
       j.getInteger("maxQueuedJobs", 256),
       j.getInteger("summaryErrors", 10),
-      j.getInteger("maxHttpHeaderBytes", 16 << 10));
+      j.getInteger("maxHttpHeaderBytes", 16 << 10),
+      j.getInteger("maxInFlight", DEFAULT_MAX_IN_FLIGHT));
     if (limits.maxBodyBytes < 1 || limits.maxLineChars < 16 || limits.maxFields < 1 || limits.maxHeaderChars < 16
-      || limits.maxQueuedJobs < 1 || limits.summaryErrors < 0 || limits.maxHttpHeaderBytes < 1024) {
+      || limits.maxQueuedJobs < 1 || limits.summaryErrors < 0 || limits.maxHttpHeaderBytes < 1024
+      || limits.maxInFlight < 1 || limits.maxInFlight > Integer.MAX_VALUE / 2) {
       throw new ConfigException("limits: every limit must be positive (maxLineChars and maxHeaderChars at least 16, maxHttpHeaderBytes at least 1024)");
     }
     return limits;

@@ -66,6 +66,8 @@ final class TxnHandler {
     TxnRequest.Commit commit = new TxnRequest.Commit(hasBody || count == null ? partIds(ctx) : null, count);
     txns.send(id, commit).onSuccess(reply -> {
       if (reply.document().getBoolean("async")) {
+        // the commit's work goes on after the 202: its place in flight is held until the transaction finishes
+        AdmissionHandler.holdUntil(ctx, txns.send(id, new TxnRequest.Poll(TxnClient.HOLD_MILLIS)));
         ctx.response().setStatusCode(202)
           .putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status")
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.document().encodePrettily() + "\n");
