@@ -12,8 +12,8 @@ import io.vertx.core.json.JsonObject;
  * @param maxQueuedJobs      imports and exports waiting for a workspace worker ({@code 503} past it)
  * @param summaryErrors      rejected rows listed in a JSON summary
  * @param maxHttpHeaderBytes largest HTTP request head ({@code 431} past it)
- * @param maxInFlight        requests that start work (transaction starts, one-shot imports and exports) in
- *                           flight at once, a transaction's parts and commits counted until done; past it new
+ * @param maxInFlight        work in flight at once: one-shot imports and exports, started transactions (until
+ *                           they finish, at most a few seconds while idle), their parts and commits; past it new
  *                           work gets {@code 503}, a started transaction's requests only past twice it
  */
 public record Limits(

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bound on work in flight, one per server, shared by all its HTTP event loops
- * ({@code limits.maxInFlight}). New work (a transaction's start, a one-shot import or export)
+ * ({@code limits.maxInFlight}). New work (a transaction, from its start; a one-shot import or export)
  * is admitted while fewer than {@code limit} places are taken; the requests of a transaction
  * already started (its parts and its commit) while fewer than twice that, so that work already
  * begun can finish while new work is refused. A place is given back once, when its work is

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is answered {@code 503 overloaded} with {@code Retry-After} at once. What counts: a
  * transaction's start and a one-shot import or export (new work), a transaction's parts and
  * commit (work of a started transaction). Reads, polls, aborts and the administration routes
- * take no workspace work and are never refused here. An admitted request keeps its place until
+ * take no workspace work and are never refused here. A start keeps its place until its
+ * transaction finishes, or for a few seconds if it idles (a transaction is work to come). An
+ * admitted request keeps its place until
  * its response ends, is reset or its connection closes, or longer where its work outlives the
  * response ({@link #holdUntil}); it gives it back exactly once.
  */

@@ -25,6 +25,8 @@ final class TxnHandler {
   private static final JsonMapper LENIENT = JsonMapper.builder()
     .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES, JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_TRAILING_COMMA)
     .build();
+  /** How long a started transaction that has not finished keeps the place its start took. */
+  static final long START_HOLD_MILLIS = 5_000;
   private final TxnClient txns;
 
   TxnHandler(TxnClient txns) {
@@ -47,7 +49,13 @@ final class TxnHandler {
   }
 
   private void start(RoutingContext ctx) {
-    txns.begin(flag(ctx, "async")).onSuccess(reply -> created(ctx, reply.document())).onFailure(ctx::fail);
+    txns.begin(flag(ctx, "async")).onSuccess(reply -> {
+      // a started transaction is work to come: its place is held until it finishes, or for a while if it idles,
+      // so that a burst of starts cannot admit more transactions than the bound and then shed their parts
+      String id = reply.document().getString("id");
+      AdmissionHandler.holdUntil(ctx, txns.send(id, new TxnRequest.Poll(START_HOLD_MILLIS)));
+      created(ctx, reply.document());
+    }).onFailure(ctx::fail);
   }
 
   private void created(RoutingContext ctx, JsonObject txn) {
