@@ -105,9 +105,9 @@ class ConfigTest {
   }
 
   @Test
-  @DisplayName("limits.maxInFlight defaults to 128 and must be positive")
+  @DisplayName("limits.maxInFlight defaults to 256 and must be positive")
   void maxInFlight() {
-    assertEquals(128, TdxConfig.from(ConfigLoader.load(Map.of())).limits().maxInFlight());
+    assertEquals(256, TdxConfig.from(ConfigLoader.load(Map.of())).limits().maxInFlight());
     JsonObject config = ConfigLoader.load(Map.of());
     config.getJsonObject("limits").put("maxInFlight", 0);
     assertTrue(failure(config).contains("limits"));

@@ -27,7 +27,7 @@ public record Limits(
   int maxInFlight) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 30;
-  public static final int DEFAULT_MAX_IN_FLIGHT = 128;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
 
   static Limits from(JsonObject json) {
     JsonObject j = json == null ? new JsonObject() : json;
