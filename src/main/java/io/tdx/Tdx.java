@@ -4,6 +4,7 @@ import io.tdx.config.TdxConfig;
 import io.tdx.files.FileAccess;
 import io.tdx.files.CloudClients;
 import io.tdx.service.Services;
+import io.tdx.http.Admission;
 import io.tdx.http.HttpVerticle;
 import io.tdx.txn.ResultStore;
 import io.tdx.txn.TxnRecovery;
@@ -112,9 +113,10 @@ public final class Tdx {
       .compose(jobs -> deployOwners(vertx, config, prefix, jobs, owners, files).map(jobs))
       .compose(jobs -> {
         List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
+        Admission admission = new Admission(config.limits().maxInFlight());
         return vertx.deployVerticle(() -> {
             HttpVerticle verticle = new HttpVerticle(config, jobs, files, prefix, config.port(),
-              servicesAddresses.get(instances.size()), reloader::reloadFromFile);
+              servicesAddresses.get(instances.size()), reloader::reloadFromFile, admission);
             instances.add(verticle);
             return verticle;
           }, new DeploymentOptions().setInstances(config.httpInstances()))

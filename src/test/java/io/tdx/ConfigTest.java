@@ -93,4 +93,23 @@ class ConfigTest {
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("TDX_CONF", "/no/such.json")))
       .getMessage().contains("/no/such.json"));
   }
+
+  @Test
+  @DisplayName("the server binds loopback unless told otherwise; TDX_HTTP_HOST binds another interface")
+  void host() {
+    assertEquals("127.0.0.1", TdxConfig.from(ConfigLoader.load(Map.of())).host());
+    JsonObject unset = ConfigLoader.load(Map.of());
+    unset.getJsonObject("http").remove("host");
+    assertEquals("127.0.0.1", TdxConfig.from(unset).host());
+    assertEquals("0.0.0.0", TdxConfig.from(ConfigLoader.load(Map.of("TDX_HTTP_HOST", " 0.0.0.0 "))).host());
+  }
+
+  @Test
+  @DisplayName("limits.maxInFlight defaults to 256 and must be positive")
+  void maxInFlight() {
+    assertEquals(256, TdxConfig.from(ConfigLoader.load(Map.of())).limits().maxInFlight());
+    JsonObject config = ConfigLoader.load(Map.of());
+    config.getJsonObject("limits").put("maxInFlight", 0);
+    assertTrue(failure(config).contains("limits"));
+  }
 }

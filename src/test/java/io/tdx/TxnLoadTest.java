@@ -19,7 +19,8 @@ class TxnLoadTest extends ServerTest {
 
   @Override
   JsonObject configure(JsonObject config) {
-    return config.put("limits", config.getJsonObject("limits").copy().put("maxQueuedJobs", 1000));
+    // these tests fire hundreds of transactions at once on purpose: no load shedding (InFlightBoundTest tests it)
+    return config.put("limits", config.getJsonObject("limits").copy().put("maxQueuedJobs", 1000).put("maxInFlight", 100_000));
   }
 
   Future<HttpResponse<Buffer>> send(HttpMethod method, String uri, String body) {

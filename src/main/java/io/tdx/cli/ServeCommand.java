@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 
 /** {@code serve}: runs the server until SIGTERM or Ctrl-C, then stops it gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-  description = {"Runs the TDX server with conf/tdx.json (or TDX_CONF); TDX_HTTP_PORT and TDX_DATA_DIR override it."})
+  description = {"Runs the TDX server with conf/tdx.json (or TDX_CONF); TDX_HTTP_HOST, TDX_HTTP_PORT and TDX_DATA_DIR override it.",
+    "An Error (e.g. StackOverflowError) halts it with exit code 70; run it with -XX:+ExitOnOutOfMemoryError."})
 final class ServeCommand implements Callable<Integer> {
   // logged as the command line (Main), as operators and tests read it
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -32,6 +33,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     // workers run whole imports: a long one is work, not a blocked thread
     Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS));
+    // an Error anywhere halts the process (exit code 70) rather than leaving a server that answers nothing
+    new FatalErrors(Runtime.getRuntime()::halt).install(vertx);
     // the hook is in place before the server is: a SIGTERM right after the ready line still stops it cleanly
     Future<TdxServer> started = Tdx.start(vertx, config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, started), "tdx-shutdown"));

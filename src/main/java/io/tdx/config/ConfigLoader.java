@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Reads the configuration file named by {@code TDX_CONF} (default {@code conf/tdx.json}) and
- * applies the environment overrides {@code TDX_HTTP_PORT}, {@code TDX_DATA_DIR} and
+ * applies the environment overrides {@code TDX_HTTP_PORT}, {@code TDX_HTTP_HOST}, {@code TDX_DATA_DIR} and
  * {@code TDX_S3_PATH_STYLE}. The file's
  * path is kept as {@code configFile}, so services can be reloaded from it.
  */
@@ -47,6 +47,11 @@ public final class ConfigLoader {
       } catch (NumberFormatException e) {
         throw new ConfigException("TDX_HTTP_PORT must be a port number, got '" + port + "'");
       }
+    }
+    String host = env.get("TDX_HTTP_HOST");
+    if (host != null && !host.isBlank()) {
+      JsonObject http = result.getJsonObject("http", new JsonObject());
+      result.put("http", http.put("host", host.strip()));
     }
     String dataDir = env.get("TDX_DATA_DIR");
     if (dataDir != null && !dataDir.isBlank()) {

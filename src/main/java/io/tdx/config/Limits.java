@@ -16,6 +16,9 @@ import io.vertx.core.json.JsonObject;
  *                           window over which {@code minBodyBytesPerSecond} is measured
  * @param minBodyBytesPerSecond slowest body accepted, averaged over each {@code bodyIdleSeconds} window
  *                           ({@code 408} below it; 0 checks only the idle time)
+ * @param maxInFlight        work in flight at once: one-shot imports and exports, started transactions (until
+ *                           they finish, at most a few seconds while idle), their parts and commits; past it new
+ *                           work gets {@code 503}, a started transaction's requests only past twice it
  */
 public record Limits(
   long maxBodyBytes,
@@ -26,9 +29,11 @@ public record Limits(
   int summaryErrors,
   int maxHttpHeaderBytes,
   int bodyIdleSeconds,
-  long minBodyBytesPerSecond) {
+  long minBodyBytesPerSecond,
+  int maxInFlight) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 30;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
 
   static Limits from(JsonObject json) {
     JsonObject j = json == null ? new JsonObject() : json;
@@ -41,10 +46,12 @@ public record Limits(
       j.getInteger("summaryErrors", 10),
       j.getInteger("maxHttpHeaderBytes", 16 << 10),
       j.getInteger("bodyIdleSeconds", 30),
-      j.getLong("minBodyBytesPerSecond", 1024L));
+      j.getLong("minBodyBytesPerSecond", 1024L),
+      j.getInteger("maxInFlight", DEFAULT_MAX_IN_FLIGHT));
     if (limits.maxBodyBytes < 1 || limits.maxLineChars < 16 || limits.maxFields < 1 || limits.maxHeaderChars < 16
       || limits.maxQueuedJobs < 1 || limits.summaryErrors < 0 || limits.maxHttpHeaderBytes < 1024
-      || limits.bodyIdleSeconds < 1 || limits.minBodyBytesPerSecond < 0) {
+      || limits.bodyIdleSeconds < 1 || limits.minBodyBytesPerSecond < 0
+      || limits.maxInFlight < 1 || limits.maxInFlight > Integer.MAX_VALUE / 2) {
       throw new ConfigException("limits: every limit must be positive (maxLineChars and maxHeaderChars at least 16, maxHttpHeaderBytes at least 1024, minBodyBytesPerSecond may be 0)");
     }
     return limits;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * The server's configuration, read once at start from JSON (see {@code conf/tdx.json} and the
  * README for every field). Invalid configurations throw {@link ConfigException}.
  *
- * @param host          interface the HTTP server binds ({@code http.host})
+ * @param host          interface the HTTP server binds ({@code http.host}, default {@code 127.0.0.1})
  * @param port          HTTP port, 0 for any free port ({@code http.port})
  * @param httpInstances event-loop verticles serving HTTP ({@code http.instances}, default one per core)
  * @param dataDir       where the workspace and every file the server keeps live ({@code dataDir})
@@ -34,6 +34,9 @@ public record TdxConfig(
   Services services,
   Path configFile) {
 
+  /** Loopback only: binding other interfaces is a choice ({@code http.host}, {@code TDX_HTTP_HOST}). */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
   public static TdxConfig from(JsonObject json) {
     try {
       JsonObject http = json.getJsonObject("http", new JsonObject());
@@ -44,7 +47,7 @@ public record TdxConfig(
         throw new ConfigException("http: port must be 0..65535 and instances at least 1");
       }
       return new TdxConfig(
-        http.getString("host", "0.0.0.0"),
+        http.getString("host", DEFAULT_HOST),
         port,
         instances,
         dataDir,

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * Serves HTTP on one event loop: the declared services, the service administration routes
  * ({@code GET /tdx/services}, {@code POST /tdx/services/reload}), a catch-all {@code 404}, and
  * one failure handler that renders every error as a problem document. Deploy one instance per
- * core. The services it routes to are its own state, replaced when a new set is sent to its
+ * core; all instances of one server share one {@link Admission} bound. The services it routes to are its own state, replaced when a new set is sent to its
  * own services address (it replies once it serves them).
  */
 public final class HttpVerticle extends VerticleBase {
@@ -37,13 +37,14 @@ public final class HttpVerticle extends VerticleBase {
   private TxnClient txns;
   private final String servicesAddress;
   private final Supplier<Future<Services>> reload;
+  private final Admission admission;
   private Services services;
   private Map<String, ServiceHandler> handlers;
   private MessageConsumer<Services> consumer;
   private HttpServer server;
 
   public HttpVerticle(TdxConfig config, Jobs jobs, FileAccess files, String busPrefix, int port, String servicesAddress,
-                      Supplier<Future<Services>> reload) {
+                      Supplier<Future<Services>> reload, Admission admission) {
     this.config = config;
     this.files = files;
     this.jobs = jobs;
@@ -51,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
     this.port = port;
     this.servicesAddress = servicesAddress;
     this.reload = reload;
+    this.admission = admission;
   }
 
   @Override
@@ -62,11 +64,16 @@ public final class HttpVerticle extends VerticleBase {
       message.reply(null);
     });
     Router router = Router.router(vertx);
+    router.route().handler(new UriCheck());
+    router.route().handler(new AdmissionHandler(admission));
     router.get("/tdx/services").handler(this::listServices);
     router.post("/tdx/services/reload").handler(this::reloadServices);
     new TxnHandler(txns, () -> services).route(router);
     router.route().handler(this::service);
-    router.route().failureHandler(new ProblemHandler());
+    ProblemHandler problems = new ProblemHandler();
+    router.route().failureHandler(problems);
+    // a path that does not decode fails while routes are matched, before any route's failure handler
+    router.errorHandler(400, problems);
     HttpServerOptions options = new HttpServerOptions()
       .setCompressionSupported(true)
       .setDecompressionSupported(false) // bodies are decoded by ContentDecoding: bounded, streamed, off the event loop

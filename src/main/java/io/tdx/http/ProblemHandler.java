@@ -15,7 +15,11 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place failures become responses: every 4xx and 5xx is a problem document. */
+/**
+ * The one place failures become responses: every 4xx and 5xx is a problem document. It is the
+ * routes' failure handler and the router's handler of a {@code 400} no route could see (a path
+ * that does not decode).
+ */
 final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
@@ -84,11 +88,27 @@ final class ProblemHandler implements Handler<RoutingContext> {
       return generic(http.getStatusCode(), http.getPayload());
     }
     if (failure == null) {
-      return generic(ctx.statusCode() < 400 ? 500 : ctx.statusCode(), null);
+      ProblemException badPath = badPath(ctx);
+      return badPath != null ? badPath : generic(ctx.statusCode() < 400 ? 500 : ctx.statusCode(), null);
+    }
+    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // the router's own verdict on the request (an HTTP/1.1 request without Host)
+      return generic(ctx.statusCode(), failure.getMessage());
     }
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
     return new ProblemException(500, "internal", "Internal server error",
       failure.getClass().getSimpleName() + ": " + failure.getMessage());
+  }
+
+  /** A path whose % escapes do not decode fails while routes are matched, with no failure to tell why. */
+  private static ProblemException badPath(RoutingContext ctx) {
+    try {
+      ctx.normalizedPath();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return ProblemException.badRequest("bad-uri", "Bad URI",
+        "the path does not decode (" + e.getMessage() + "); a literal % is written %25");
+    }
   }
 
   private static ProblemException generic(int status, String detail) {

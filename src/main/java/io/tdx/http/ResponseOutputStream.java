@@ -29,10 +29,16 @@ final class ResponseOutputStream extends OutputStream {
   ResponseOutputStream(HttpServerResponse response, Context context) {
     this.response = response;
     this.context = context;
-    response.closeHandler(v -> {
-      gone = true;
-      credits.release(CREDITS);
-    });
+  }
+
+  /**
+   * The response is over (ended, reset or its connection closed): a writer waiting for credits
+   * stops waiting. Called from the request's end handlers, which must not be replaced by the
+   * response's own close handler.
+   */
+  void over() {
+    gone = true;
+    credits.release(CREDITS);
   }
 
   @Override

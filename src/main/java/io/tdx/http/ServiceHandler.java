@@ -87,6 +87,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
       .setChunked(true);
     ResponseOutputStream csv = new ResponseOutputStream(response, Vertx.currentContext());
+    ctx.addEndHandler(over -> csv.over());
     jobs.run(new ExportJob(service, csv))
       .onSuccess(summary -> response.end())
       .onFailure(ctx::fail);
@@ -177,11 +178,13 @@ final class ServiceHandler implements Handler<RoutingContext> {
       }
       if (!body) {
         Future<JsonObject> checked = check(txn, added, uri);
+        AdmissionHandler.holdUntil(ctx, checked); // the fetch goes on after an asynchronous 202
         return added.document().getBoolean("async") ? Future.succeededFuture(added.document()) : checked;
       }
       return spool(ctx, txn, added, timed, coding);
     }).onSuccess(part -> {
       if (!part.getBoolean("async", true)) {
+        AdmissionHandler.workDone(ctx); // received; the wait for the commit is not work (the commit counts)
         holdUntilFinished(ctx, txn, part.getString("id"));
         return;
       }
@@ -247,7 +250,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
    * answered with the part's own result. A client that drops it aborts the transaction.
    */
   private void holdUntilFinished(RoutingContext ctx, String txn, String part) {
-    ctx.response().closeHandler(v -> {
+    ctx.addEndHandler(over -> {
       if (!ctx.response().ended()) {
         txns.send(txn, new TxnRequest.Abort("the client of part " + part + " closed its connection before the commit"));
       }

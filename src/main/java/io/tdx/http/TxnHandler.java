@@ -40,6 +40,8 @@ final class TxnHandler {
     .build();
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
+  /** How long a started transaction that has not finished keeps the place its start took. */
+  static final long START_HOLD_MILLIS = 5_000;
   private final TxnClient txns;
   private final Supplier<Services> services;
 
@@ -65,7 +67,13 @@ final class TxnHandler {
   }
 
   private void start(RoutingContext ctx) {
-    txns.begin(flag(ctx, "async")).onSuccess(reply -> created(ctx, reply.document())).onFailure(ctx::fail);
+    txns.begin(flag(ctx, "async")).onSuccess(reply -> {
+      // a started transaction is work to come: its place is held until it finishes, or for a while if it idles,
+      // so that a burst of starts cannot admit more transactions than the bound and then shed their parts
+      String id = reply.document().getString("id");
+      AdmissionHandler.holdUntil(ctx, txns.send(id, new TxnRequest.Poll(START_HOLD_MILLIS)));
+      created(ctx, reply.document());
+    }).onFailure(ctx::fail);
   }
 
   private void created(RoutingContext ctx, JsonObject txn) {
@@ -84,6 +92,8 @@ final class TxnHandler {
     TxnRequest.Commit commit = new TxnRequest.Commit(hasBody || count == null ? partIds(ctx) : null, count);
     txns.send(id, commit).onSuccess(reply -> {
       if (reply.document().getBoolean("async")) {
+        // the commit's work goes on after the 202: its place in flight is held until the transaction finishes
+        AdmissionHandler.holdUntil(ctx, txns.send(id, new TxnRequest.Poll(TxnClient.HOLD_MILLIS)));
         ctx.response().setStatusCode(202)
           .putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status")
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.document().encodePrettily() + "\n");
