@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.UUID;
@@ -108,20 +109,32 @@ final class ServiceHandler implements Handler<RoutingContext> {
       addPart(ctx, txn, request.method().name(), options, uri);
       return;
     }
-    ImportJob.Source source;
+    Future<InputStream> source;
     if (uri == null) {
       ReadStreamInputStream body = new ReadStreamInputStream(request, Vertx.currentContext(), limits.maxBodyBytes());
       askForBody(ctx);
-      source = () -> body;
+      source = Future.succeededFuture(body);
     } else {
-      source = () -> files.open(uri);
+      source = files.opening(uri); // connecting and the answer hold no workspace worker
     }
     Path errorFile = spool.resolve("errors-" + UUID.randomUUID() + ".csv");
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
-    jobs.run(new ImportJob(importRequest, source, errorFile))
+    source.compose(in -> jobs.run(new ImportJob(importRequest, () -> in, errorFile))
+        .onComplete(done -> closeQuietly(ctx.vertx(), uri, in)))
       .compose(result -> ImportResponder.respond(ctx, result, options))
       .onFailure(ctx::fail)
       .onComplete(done -> ctx.vertx().fileSystem().delete(errorFile.toString()));
+  }
+
+  /** A file the job did not get to (refused, or failed first) is closed, on a worker: closing a file may block. */
+  private static void closeQuietly(Vertx vertx, String uri, InputStream in) {
+    if (uri == null) {
+      return; // a body: the job read it, or the request ends with it
+    }
+    vertx.executeBlocking(() -> {
+      in.close();
+      return null;
+    }, false);
   }
 
   /** Only once the request is known to be acceptable, a client that sent Expect: 100-continue is asked for its body. */
