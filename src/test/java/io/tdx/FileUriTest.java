@@ -160,9 +160,12 @@ class FileUriTest extends ServerTest {
       assertEquals("outside-roots", problem.getString("rule"), uri);
       assertEquals(uri, problem.getString("uri"));
       details.add(problem.getString("detail"));
-      JsonObject export = RequestErrorsTest.problem(exportUri(uri.replace("secret.csv", "new.csv").replace("passwd", "new.csv")), 403, "file-forbidden");
-      assertEquals("outside-roots", export.getString("rule"), uri);
-      details.add(export.getString("detail"));
+      if (!uri.endsWith("link.csv")) { // an export onto a link is refused as one (symbolic-link)
+        JsonObject export = RequestErrorsTest.problem(exportUri(uri.replace("secret.csv", "new.csv").replace("passwd", "new.csv")),
+          403, "file-forbidden");
+        assertEquals("outside-roots", export.getString("rule"), uri);
+        details.add(export.getString("detail"));
+      }
     }
     assertEquals(1, details.size(), details.toString());
     String detail = details.iterator().next();
@@ -178,7 +181,7 @@ class FileUriTest extends ServerTest {
     Files.writeString(root.resolve("p.csv"), ImportTest.PRODUCTS);
     RequestErrorsTest.problem(exportUri("file:///"), 400, "bad-uri");
     assertEquals("outside-roots", RequestErrorsTest.problem(importUri("file:///"), 403, "file-forbidden").getString("rule"));
-    for (String uri : List.of(uri(root.resolve("p.csv")) + "%00", uri(root.resolve("p%00.csv")), "file://" + root + "%00/p.csv",
+    for (String uri : List.of(uri(root.resolve("p.csv")) + "%00", "file://" + root + "/p%00.csv", "file://" + root + "%00/p.csv",
       uri(root.resolve("p.csv")) + "?x=%00", "file:///%00")) {
       RequestErrorsTest.problem(importUri(uri), 400, "bad-uri");
       RequestErrorsTest.problem(exportUri(uri.replace("p.csv", "q.csv")), 400, "bad-uri");
