@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Imports from {@code http://} and {@code https://} URIs, safely for a server exposed to many
@@ -54,6 +57,8 @@ final class HttpFetcher extends VerticleBase implements FileStore {
   private final Duration total;
   private volatile HttpClient client;
   private volatile Context loop;
+  // the JDK caches its trust store behind a weak reference: held here, the first https:// fetch finds it loaded
+  private volatile TrustManager[] trustAnchors;
 
   HttpFetcher(FilesConfig config, long maxBytes) {
     this.allowHosts = config.httpAllowHosts();
@@ -80,6 +85,9 @@ final class HttpFetcher extends VerticleBase implements FileStore {
       for (String tls : List.of("io.vertx.core.spi.tls.DefaultJDKCipherSuite", "io.netty.handler.ssl.JdkSslContext")) {
         Class.forName(tls, true, HttpFetcher.class.getClassLoader());
       }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init((KeyStore) null);
+      trustAnchors = trust.getTrustManagers();
       return null;
     }, false);
   }
