@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -142,5 +143,50 @@ class FileUriTest extends ServerTest {
     assertEquals("FAILED", failed.getString("state"), failed.encodePrettily());
     assertTrue(failed.getString("cause").contains("outside the configured files.roots"), failed.getString("cause"));
     assertEquals(ImportTest.PRODUCTS, tdx.export("/products"));
+  }
+  @Test
+  @DisplayName("outside the roots, an existing and a missing path get the same 403, and no 403 echoes a real path")
+  void outsideTellsNothing() throws IOException {
+    Path outside = dataDir.resolve("secret.csv");
+    Files.writeString(outside, "SKU,PRICE\nX,1\n");
+    Files.createSymbolicLink(root.resolve("link.csv"), outside);
+    Files.createSymbolicLink(root.resolve("away"), dataDir);
+    String[] uris = {uri(outside), uri(dataDir.resolve("missing.csv")), uri(dataDir.resolve("no/such/dir/x.csv")),
+      "file:///no/such/dir/x.csv", "file:///etc/passwd", uri(root.resolve("link.csv")), "file://" + root + "/away/missing.csv",
+      "file://" + root + "/away/secret.csv"};
+    java.util.Set<String> details = new java.util.HashSet<>();
+    for (String uri : uris) {
+      JsonObject problem = RequestErrorsTest.problem(importUri(uri), 403, "file-forbidden");
+      assertEquals("outside-roots", problem.getString("rule"), uri);
+      assertEquals(uri, problem.getString("uri"));
+      details.add(problem.getString("detail"));
+      if (!uri.endsWith("link.csv")) { // an export onto a link is refused as one (symbolic-link)
+        JsonObject export = RequestErrorsTest.problem(exportUri(uri.replace("secret.csv", "new.csv").replace("passwd", "new.csv")),
+          403, "file-forbidden");
+        assertEquals("outside-roots", export.getString("rule"), uri);
+        details.add(export.getString("detail"));
+      }
+    }
+    assertEquals(1, details.size(), details.toString());
+    String detail = details.iterator().next();
+    assertFalse(detail.contains(dataDir.toString()) || detail.contains(root.toString()) || detail.contains("/etc"), detail);
+    RequestErrorsTest.problem(importUri(uri(root.resolve("missing.csv"))), 404, "file-not-found");
+    RequestErrorsTest.problem(exportUri(uri(root.resolve("no/dir.csv"))), 404, "directory-not-found");
+    assertFalse(Files.exists(dataDir.resolve("new.csv")));
+  }
+
+  @Test
+  @DisplayName("file:/// as an export target, and %00 anywhere in a file URI, are a 400 bad-uri")
+  void badFileUris() throws IOException {
+    Files.writeString(root.resolve("p.csv"), ImportTest.PRODUCTS);
+    RequestErrorsTest.problem(exportUri("file:///"), 400, "bad-uri");
+    assertEquals("outside-roots", RequestErrorsTest.problem(importUri("file:///"), 403, "file-forbidden").getString("rule"));
+    for (String uri : List.of(uri(root.resolve("p.csv")) + "%00", "file://" + root + "/p%00.csv", "file://" + root + "%00/p.csv",
+      uri(root.resolve("p.csv")) + "?x=%00", "file:///%00")) {
+      RequestErrorsTest.problem(importUri(uri), 400, "bad-uri");
+      RequestErrorsTest.problem(exportUri(uri.replace("p.csv", "q.csv")), 400, "bad-uri");
+    }
+    assertEquals("SKU,DESCRIPTION,PRICE\n", tdx.export("/products"));
+    assertFalse(Files.exists(root.resolve("q.csv")));
   }
 }

@@ -48,7 +48,7 @@ class LargeUriImportTest {
     Path dataDir = work.resolve("data");
     Path conf = work.resolve("tdx.json");
     Files.writeString(conf, TestServer.shippedConfig(dataDir)
-      .put("files", new JsonObject().put("httpAllowHosts", new JsonArray().add("127.0.0.1"))).encodePrettily());
+      .put("files", new JsonObject().put("httpAllowHosts", new JsonArray().add("127.0.0.1:" + files.actualPort()))).encodePrettily());
     try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), Map.of("TDX_CONF", conf.toString()))) {
       assertEquals(200, send(server, "POST", "/products", new LargeImportTest.Generated("SKU,PRICE\n", PRODUCTS,
         i -> "P" + i + "," + i + ".25\n")).statusCode());

@@ -5,20 +5,29 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Files by URI (configuration field {@code files}).
  *
  * @param roots     the directories {@code file://} URIs may name (default {@code <dataDir>/files})
  * @param overwrite whether an export may replace an existing file or object (default false)
- * @param httpAllowHosts   hosts an {@code http(s)://} import may reach even at an internal address
+ * @param httpAllowHosts   {@code host:port} pairs an {@code http(s)://} import may reach even at an internal
+ *                         address (lower case; an IPv6 literal in brackets, {@code [::1]:8080})
  * @param httpAllowPrivate whether any internal address may be reached (default false: no SSRF)
- * @param httpTimeoutSeconds connect and response time allowed to an {@code http(s)://} fetch
+ * @param httpTimeoutSeconds the longest an {@code http(s)://} fetch may keep its reader waiting in all
+ *                           (connecting, the answer, every byte of the body; default 300)
  * @param s3        {@code s3://} URIs ({@code files.s3})
  * @param gcs       {@code gs://} URIs ({@code files.gcs})
+ * @param httpConnectTimeoutSeconds the longest wait for a connection (TCP and TLS; default 10)
+ * @param httpIdleTimeoutSeconds    the longest wait for the answer, and for each next byte of its body (default 30)
  */
 public record FilesConfig(List<Path> roots, boolean overwrite, List<String> httpAllowHosts, boolean httpAllowPrivate,
-                          long httpTimeoutSeconds, S3Config s3, GcsConfig gcs) {
+                          long httpTimeoutSeconds, S3Config s3, GcsConfig gcs, long httpConnectTimeoutSeconds,
+                          long httpIdleTimeoutSeconds) {
+  private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-f:.]+]|[^\\[\\]:/@\\s]+):(\\d{1,5})");
 
   static FilesConfig from(JsonObject json, Path dataDir) {
     JsonObject j = json == null ? new JsonObject() : json;
@@ -31,9 +40,33 @@ public record FilesConfig(List<Path> roots, boolean overwrite, List<String> http
         roots.add(Path.of(path).toAbsolutePath().normalize());
       }
     }
-    return new FilesConfig(List.copyOf(roots), j.getBoolean("overwrite", false), names(j, "httpAllowHosts"),
-      j.getBoolean("httpAllowPrivate", false), j.getLong("httpTimeoutSeconds", 300L),
-      S3Config.from(j.getJsonObject("s3")), GcsConfig.from(j.getJsonObject("gcs")));
+    return new FilesConfig(List.copyOf(roots), j.getBoolean("overwrite", false), hostPorts(j),
+      j.getBoolean("httpAllowPrivate", false), seconds(j, "httpTimeoutSeconds", 300L),
+      S3Config.from(j.getJsonObject("s3")), GcsConfig.from(j.getJsonObject("gcs")),
+      seconds(j, "httpConnectTimeoutSeconds", 10L), seconds(j, "httpIdleTimeoutSeconds", 30L));
+  }
+
+  /** {@code files.httpAllowHosts}: each entry a {@code host:port}; a bare host is refused, not read as every port. */
+  private static List<String> hostPorts(JsonObject json) {
+    List<String> allowed = new ArrayList<>();
+    for (String entry : names(json, "httpAllowHosts")) {
+      String lower = entry.strip().toLowerCase(Locale.ROOT);
+      Matcher matcher = HOST_PORT.matcher(lower);
+      if (!matcher.matches() || Integer.parseInt(matcher.group(2)) < 1 || Integer.parseInt(matcher.group(2)) > 65535) {
+        throw new ConfigException("files: httpAllowHosts entry '" + entry + "' must be host:port, such as "
+          + "'minio.internal:9000', '127.0.0.1:8080' or '[::1]:8080' (the port is part of what is allowed)");
+      }
+      allowed.add(matcher.group(1) + ":" + Integer.parseInt(matcher.group(2)));
+    }
+    return List.copyOf(allowed);
+  }
+
+  private static long seconds(JsonObject json, String field, long defaultValue) {
+    long seconds = json.getLong(field, defaultValue);
+    if (seconds < 1) {
+      throw new ConfigException("files: " + field + " must be at least 1");
+    }
+    return seconds;
   }
 
   /** A list of non-blank strings at {@code field}, empty when absent. */

@@ -5,6 +5,8 @@ import io.tdx.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +14,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +51,7 @@ public final class FileAccess implements AutoCloseable {
 
   /** Deploys the {@code http(s)://} fetcher and creates the {@code file://} roots. */
   public static Future<FileAccess> deploy(Vertx vertx, FilesConfig config, long maxBytes, CloudClients clients) {
-    HttpFetcher http = new HttpFetcher(config.httpAllowHosts(), config.httpAllowPrivate(), maxBytes,
-      Duration.ofSeconds(config.httpTimeoutSeconds()));
+    HttpFetcher http = new HttpFetcher(config, maxBytes);
     return vertx.deployVerticle(http).compose(id -> vertx.executeBlocking(
         () -> new FileAccess(vertx, id, http, config, maxBytes, clients), false)
       .onFailure(e -> vertx.undeploy(id)));
@@ -64,20 +65,71 @@ public final class FileAccess implements AutoCloseable {
   /**
    * Readies a transaction part's file: a remote one is fetched, as stored, into {@code spool} and
    * its size returned; a local one is only opened, to check that it exists and may be read (0).
+   * A remote {@code .gz} file is decoded as it arrives too, only to count its bytes: past
+   * {@code limits.maxBodyBytes} decoded, the fetch fails at once ({@code 413}).
    */
   public long fetch(String uri, Path spool) throws Exception {
     URI parsed = parse(uri);
     FileStore store = store(parsed);
-    try (InputStream in = new BoundedInputStream(store.open(parsed), maxBytes, uri)) {
-      return store.remote() ? Files.copy(in, spool) : 0;
+    try (InputStream stored = new BoundedInputStream(store.open(parsed), maxBytes, uri)) {
+      if (!store.remote()) {
+        return 0;
+      }
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW), BUFFER)) {
+        Tee tee = new Tee(stored, out);
+        new BoundedInputStream(decompressed(parsed, tee), maxBytes, uri).transferTo(OutputStream.nullOutputStream());
+        tee.transferTo(OutputStream.nullOutputStream());
+      }
+      return Files.size(spool);
     }
   }
 
-  /** Opens a file to import, streamed; a {@code .gz} file is decompressed. */
+  /** Opens a file to import, streamed; a {@code .gz} file is decompressed. Both its bytes as stored and as decoded are bounded. */
   public InputStream open(String uri) throws Exception {
     URI parsed = parse(uri);
     InputStream stored = store(parsed).open(parsed);
-    return decompressed(parsed, new BoundedInputStream(stored, maxBytes, uri));
+    return new BoundedInputStream(decompressed(parsed, new BoundedInputStream(stored, maxBytes, uri)), maxBytes, uri);
+  }
+
+  /**
+   * {@link #open} on a worker of Vert.x's pool, not a workspace worker: an import takes a
+   * workspace worker only once its file answered (a connection that never comes holds none).
+   */
+  public Future<InputStream> opening(String uri) {
+    return vertx.executeBlocking(() -> open(uri), false);
+  }
+
+  /** Copies what is read from a stream to another: a fetched file goes to the spool as it is decoded. */
+  private static final class Tee extends FilterInputStream {
+    private final OutputStream copy;
+
+    Tee(InputStream in, OutputStream copy) {
+      super(in);
+      this.copy = copy;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        copy.write(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        copy.write(buffer, offset, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      throw new IOException("a copied stream is read, not skipped");
+    }
   }
 
   /** Opens a spooled copy of a remote file. */
@@ -174,6 +226,9 @@ public final class FileAccess implements AutoCloseable {
     }
     if (parsed.getScheme() == null || parsed.getPath() == null) {
       throw ProblemException.badRequest("bad-uri", "Bad URI", "uri=" + uri + " is not an absolute URI such as file:///path or s3://bucket/key");
+    }
+    if (!parsed.getScheme().toLowerCase(Locale.ROOT).startsWith("http") && uri.toLowerCase(Locale.ROOT).contains("%00")) {
+      throw ProblemException.badRequest("bad-uri", "Bad URI", "a file URI may not contain %00 (a NUL byte)");
     }
     return parsed;
   }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -51,16 +52,22 @@ final class LocalFiles implements FileStore {
     return Files.newInputStream(readable(uri));
   }
 
-  /** The real path of an existing regular file inside a root. */
+  /**
+   * The real path of an existing regular file inside a root. A path that does not resolve is
+   * judged by its nearest existing ancestor: outside the roots it is the same {@code 403} as an
+   * existing file there, so the answer tells nothing of what exists outside.
+   */
   private Path readable(URI uri) {
     Path path = path(uri);
     Path real;
     try {
       real = path.toRealPath();
-    } catch (NoSuchFileException e) {
-      throw new ProblemException(404, "file-not-found", "File not found", "no file at " + uri).with("uri", uri.toString());
     } catch (IOException e) {
-      throw forbidden(uri, "unreadable", "the file cannot be read: " + e.getMessage());
+      inRoots(uri, nearestExisting(path));
+      if (e instanceof NoSuchFileException) {
+        throw new ProblemException(404, "file-not-found", "File not found", "no file at " + uri).with("uri", uri.toString());
+      }
+      throw forbidden(uri, "unreadable", "the file cannot be read");
     }
     inRoots(uri, real);
     if (!Files.isRegularFile(real)) {
@@ -111,12 +118,16 @@ final class LocalFiles implements FileStore {
   /** A new file in an existing directory inside a root (an existing one only when overwriting is allowed). */
   private Path writable(URI uri) {
     Path path = path(uri);
+    if (path.getFileName() == null) {
+      throw ProblemException.badRequest("bad-uri", "Bad URI", "uri=" + uri + " names no file to write");
+    }
     Path directory;
     try {
       directory = path.getParent().toRealPath();
     } catch (IOException e) {
+      inRoots(uri, nearestExisting(path.getParent()));
       throw new ProblemException(404, "directory-not-found", "Directory not found",
-        "no directory " + path.getParent() + " for " + uri).with("uri", uri.toString());
+        "no directory for " + uri + " inside the configured files.roots").with("uri", uri.toString());
     }
     inRoots(uri, directory);
     Path target = directory.resolve(path.getFileName());
@@ -150,13 +161,34 @@ final class LocalFiles implements FileStore {
         throw forbidden(uri, "dot-segments", "'.' and '..' segments are not allowed in file URIs");
       }
     }
-    return Path.of(uri.getPath());
+    if (uri.getPath().indexOf('\0') >= 0) {
+      throw ProblemException.badRequest("bad-uri", "Bad URI", "a file URI may not contain %00 (a NUL byte)");
+    }
+    try {
+      return Path.of(uri.getPath());
+    } catch (InvalidPathException e) {
+      throw ProblemException.badRequest("bad-uri", "Bad URI", "uri=" + uri + " is not a path: " + e.getReason());
+    }
   }
 
+  /** The real path of the nearest ancestor of {@code path} that resolves (at worst the file system's root). */
+  private static Path nearestExisting(Path path) {
+    for (Path ancestor = path.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
+      try {
+        return ancestor.toRealPath();
+      } catch (IOException e) {
+        // not there (or not readable): try its parent
+      }
+    }
+    return path.getRoot();
+  }
+
+  /** A path outside every root is refused without saying where it leads, or whether it exists. */
   private void inRoots(URI uri, Path real) {
     if (roots.stream().noneMatch(real::startsWith)) {
-      throw forbidden(uri, "outside-roots", "the file resolves (following symbolic links) to " + real
-        + ", outside the configured files.roots " + roots);
+      throw new ProblemException(403, "file-forbidden", "File access forbidden",
+        "the file is outside the configured files.roots (after following symbolic links)")
+        .with("uri", uri.toString()).with("rule", "outside-roots");
     }
   }
 

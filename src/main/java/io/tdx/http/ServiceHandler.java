@@ -116,22 +116,20 @@ final class ServiceHandler implements Handler<RoutingContext> {
       addPart(ctx, txn, request.method().name(), options, uri, coding);
       return;
     }
-    ImportJob.Source source;
-    Future<Void> received;
+    Future<InputStream> source;
     if (uri == null) {
       ReadStreamInputStream body = new ReadStreamInputStream(timed(ctx), Vertx.currentContext(), limits.maxBodyBytes(),
         Duration.ofSeconds(2L * limits.bodyIdleSeconds()));
       askForBody(ctx);
-      received = body.ready();
-      source = () -> coding.decode(body, limits.maxBodyBytes());
+      // a worker is taken only once the body has come or a buffer of it waits: a slow client holds its connection, not a worker
+      source = body.ready().map(v -> body);
     } else {
-      received = Future.succeededFuture();
-      source = () -> files.open(uri);
+      source = files.opening(uri); // connecting and the answer hold no workspace worker
     }
     Path errorFile = spool.resolve("errors-" + UUID.randomUUID() + ".csv");
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
-    // a worker is taken only once the body has come or a buffer of it waits: a slow client holds its connection, not a worker
-    received.compose(v -> jobs.run(new ImportJob(importRequest, source, errorFile)))
+    source.compose(in -> jobs.run(new ImportJob(importRequest, () -> uri == null ? coding.decode(in, limits.maxBodyBytes()) : in, errorFile))
+        .onComplete(done -> closeQuietly(ctx.vertx(), uri, in)))
       .compose(result -> ImportResponder.respond(ctx, result, options))
       .onFailure(ctx::fail)
       .onComplete(done -> ctx.vertx().fileSystem().delete(errorFile.toString()));
@@ -146,6 +144,17 @@ final class ServiceHandler implements Handler<RoutingContext> {
       }
     });
     return body;
+  }
+
+  /** A file the job did not get to (refused, or failed first) is closed, on a worker: closing a file may block. */
+  private static void closeQuietly(Vertx vertx, String uri, InputStream in) {
+    if (uri == null) {
+      return; // a body: the job read it, or the request ends with it
+    }
+    vertx.executeBlocking(() -> {
+      in.close();
+      return null;
+    }, false);
   }
 
   /** Only once the request is known to be acceptable, a client that sent Expect: 100-continue is asked for its body. */
