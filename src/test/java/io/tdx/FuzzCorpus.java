@@ -1,5 +1,6 @@
 package io.tdx;
 
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ final class FuzzCorpus {
 
   /** Extra requirements on a refusal, beyond "a 4xx problem document". */
   interface Check {
-    void verify(RawHttp.Answer answer, io.vertx.core.json.JsonObject problem);
+    void verify(RawHttp.Answer answer, JsonObject problem);
   }
 
   /**
@@ -118,7 +119,7 @@ final class FuzzCorpus {
       return body == null ? request : request.body(body);
     }
 
-    boolean readsUnknownParameters() {
+    boolean refusesUnknownParameters() {
       return !path.startsWith("/txn") && !path.startsWith("/tdx");
     }
   }
@@ -156,7 +157,7 @@ final class FuzzCorpus {
       escapes.add("%00");
       for (String escape : escapes) {
         boolean nul = escape.equals("%00");
-        boolean ignorable = nul && !route.readsUnknownParameters();
+        boolean ignorable = nul && !route.refusesUnknownParameters();
         String family = route.body != null && route.path.contains("txn=") ? "query-escape-part" : "query-escape";
         Expect expect = ignorable ? Expect.ANSWER : Expect.PROBLEM;
         addQuery(route, family, "name " + escape, expect, "a" + escape + "b=1");

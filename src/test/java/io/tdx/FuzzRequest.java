@@ -70,10 +70,6 @@ final class FuzzRequest {
     return this;
   }
 
-  boolean targets(String prefix) {
-    return target.startsWith(prefix);
-  }
-
   byte[] bytes(String txn) {
     if (raw != null) {
       return raw;
