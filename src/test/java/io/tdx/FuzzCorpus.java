@@ -33,7 +33,7 @@ final class FuzzCorpus {
     ANSWER
   }
 
-  /** Extra requirements on a refusal, beyond "a 4xx problem document". */
+  /** Extra requirements on a refusal, beyond "a 4xx problem document" ({@code problem} is null for a bare refusal). */
   interface Check {
     void verify(RawHttp.Answer answer, JsonObject problem);
   }
@@ -247,7 +247,7 @@ final class FuzzCorpus {
       .headerLine("Content-Length : " + csv.length()).body(csv).framedByHeaders());
     for (String length : List.of("1099511627776", "9223372036854775807", String.valueOf(setting.maxBodyBytes() + 1))) {
       add("content-length", "Content-Length " + length + " past limits.maxBodyBytes", Expect.PROBLEM,
-        FuzzRequest.of("POST", "/products").header("Content-Length", length).body(csv).framedByHeaders());
+        FuzzRequest.of("POST", "/products").header("Content-Length", length).body(csv).framedByHeaders(), status(413));
       part("part-content-length", "Content-Length " + length + " past limits.maxBodyBytes",
         FuzzRequest.of("POST", "/products?txn=" + FuzzRequest.TXN).header("Content-Length", length).body(csv).framedByHeaders());
     }
@@ -269,15 +269,16 @@ final class FuzzCorpus {
         .body(chunked(csv)).framedByHeaders());
     int big = setting.maxHttpHeaderBytes();
     add("head-size", "one header past limits.maxHttpHeaderBytes", Expect.REFUSAL,
-      FuzzRequest.of("POST", "/products").header("X-Junk", "a".repeat(big + 100)).body(csv));
+      FuzzRequest.of("POST", "/products").header("X-Junk", "a".repeat(big + 100)).body(csv), status(431));
     FuzzRequest many = FuzzRequest.of("GET", "/products");
     for (int i = 0; i < big / 20; i++) {
       many.header("X-Many-" + i, "0123456789");
     }
-    add("head-size", (big / 20) + " headers past limits.maxHttpHeaderBytes", Expect.REFUSAL, many);
+    add("head-size", (big / 20) + " headers past limits.maxHttpHeaderBytes", Expect.REFUSAL, many, status(431));
     add("head-size", "a request line of 10,000 characters", Expect.REFUSAL,
-      FuzzRequest.of("GET", "/products?uri=" + "a".repeat(10_000)));
-    add("head-size", "a huge Cookie", Expect.REFUSAL, FuzzRequest.of("GET", "/txn").header("Cookie", "c=" + "x".repeat(big * 2)));
+      FuzzRequest.of("GET", "/products?uri=" + "a".repeat(10_000)), status(414));
+    add("head-size", "a huge Cookie", Expect.REFUSAL, FuzzRequest.of("GET", "/txn").header("Cookie", "c=" + "x".repeat(big * 2)),
+      status(431));
     for (String[] line : List.of(
       new String[] {"extra token after the version", "GET /products HTTP/1.1 extra"},
       new String[] {"space inside the target", "GET /pro ducts HTTP/1.1"},
@@ -310,54 +311,67 @@ final class FuzzCorpus {
 
   // ---------------------------------------------------------------- Content-Encoding
 
+  /** A body with its {@code Content-Encoding} and the statuses the issue allows for it. */
+  private record Encoded(String name, String encoding, byte[] body, Check check) {
+  }
+
+  /**
+   * Unknown codings are a 415, a body that is not what its coding says a 400, one that decodes
+   * past {@code limits.maxBodyBytes} a 413; where a coding may be supported or not (br, deflate,
+   * x-gzip, stacked codings) either 400 or 415.
+   */
   private void encodings() {
     byte[] csv = setting.products().getBytes(StandardCharsets.UTF_8);
     byte[] gzip = gzip(csv);
-    List<Object[]> bodies = new ArrayList<>();
+    Check unsupported = status(415);
+    Check either = status(400, 415);
+    Check invalid = status(400);
+    List<Encoded> bodies = new ArrayList<>();
     for (String unknown : List.of("compress", "x-foo", "br", "zstd", "*", "gzip;q=1", "identity, x-foo")) {
-      bodies.add(new Object[] {"Content-Encoding: " + unknown + " on plain CSV", unknown, csv});
+      bodies.add(new Encoded("Content-Encoding: " + unknown + " on plain CSV", unknown, csv, unknown.equals("br") ? either : unsupported));
     }
-    bodies.add(new Object[] {"Content-Encoding: gzip, br on gzip", "gzip, br", gzip});
-    bodies.add(new Object[] {"gzip on plain CSV", "gzip", csv});
-    bodies.add(new Object[] {"x-gzip on plain CSV", "x-gzip", csv});
-    bodies.add(new Object[] {"deflate on plain CSV", "deflate", csv});
-    bodies.add(new Object[] {"gzip on an empty body", "gzip", new byte[0]});
-    bodies.add(new Object[] {"gzip, gzip on gzip once", "gzip, gzip", gzip});
-    bodies.add(new Object[] {"gzip of gzip labelled once", "gzip", gzip(gzip)});
+    bodies.add(new Encoded("Content-Encoding: gzip, br on gzip", "gzip, br", gzip, either));
+    bodies.add(new Encoded("gzip on plain CSV", "gzip", csv, invalid));
+    bodies.add(new Encoded("x-gzip on plain CSV", "x-gzip", csv, either));
+    bodies.add(new Encoded("deflate on plain CSV", "deflate", csv, either));
+    bodies.add(new Encoded("gzip on an empty body", "gzip", new byte[0], invalid));
+    bodies.add(new Encoded("gzip, gzip on gzip once", "gzip, gzip", gzip, either));
+    bodies.add(new Encoded("gzip of gzip labelled once", "gzip", gzip(gzip), invalid));
     for (int cut : List.of(5, 10, gzip.length / 2, gzip.length - 8, gzip.length - 4, gzip.length - 1)) {
-      bodies.add(new Object[] {"gzip cut to " + cut + " of " + gzip.length + " bytes", "gzip", Arrays.copyOf(gzip, cut)});
+      bodies.add(new Encoded("gzip cut to " + cut + " of " + gzip.length + " bytes", "gzip", Arrays.copyOf(gzip, cut), invalid));
     }
     byte[] garbage = Arrays.copyOf(gzip, gzip.length);
     for (int i = 10; i < garbage.length - 8; i++) {
       garbage[i] = (byte) random.nextInt(256);
     }
-    bodies.add(new Object[] {"gzip header, then random bytes", "gzip", garbage});
-    bodies.add(new Object[] {"random bytes labelled gzip", "gzip", randomBytes(300)});
+    bodies.add(new Encoded("gzip header, then random bytes", "gzip", garbage, invalid));
+    bodies.add(new Encoded("random bytes labelled gzip", "gzip", randomBytes(300), invalid));
     byte[] crc = gzip.clone();
     crc[crc.length - 8] ^= 0x5a;
-    bodies.add(new Object[] {"gzip with a wrong CRC", "gzip", crc});
+    bodies.add(new Encoded("gzip with a wrong CRC", "gzip", crc, invalid));
     byte[] size = gzip.clone();
     size[size.length - 1] ^= 0x01;
-    bodies.add(new Object[] {"gzip with a wrong ISIZE", "gzip", size});
+    bodies.add(new Encoded("gzip with a wrong ISIZE", "gzip", size, invalid));
     byte[] trailing = Arrays.copyOf(gzip, gzip.length + 16);
     System.arraycopy(randomBytes(16), 0, trailing, gzip.length, 16);
-    bodies.add(new Object[] {"gzip followed by 16 bytes of junk", "gzip", trailing});
-    bodies.add(new Object[] {"gzip of 1 MiB of NUL bytes (bomb)", "gzip", gzip(new byte[1 << 20])});
-    bodies.add(new Object[] {"gzip of valid rows past limits.maxBodyBytes", "gzip", gzip(rowsPast(setting.maxBodyBytes() * 3))});
-    for (Object[] body : bodies) {
-      add("content-encoding", (String) body[0], Expect.PROBLEM, FuzzRequest.of("POST", "/products?abort_on_error=true")
-        .header("Content-Encoding", (String) body[1]).header("Accept", "application/json").body((byte[]) body[2]));
+    bodies.add(new Encoded("gzip followed by 16 bytes of junk", "gzip", trailing, invalid));
+    bodies.add(new Encoded("gzip of 1 MiB of NUL bytes (bomb)", "gzip", gzip(new byte[1 << 20]), status(400, 413))); // past maxLineChars first
+    bodies.add(new Encoded("gzip of valid rows past limits.maxBodyBytes", "gzip", gzip(rowsPast(setting.maxBodyBytes() * 3)),
+      status(413)));
+    for (Encoded body : bodies) {
+      add("content-encoding", body.name(), Expect.PROBLEM, FuzzRequest.of("POST", "/products?abort_on_error=true")
+        .header("Content-Encoding", body.encoding()).header("Accept", "application/json").body(body.body()), body.check());
     }
     for (int i : List.of(1, 3, 8, 9, 14, 17, 19, bodies.size() - 2, bodies.size() - 1)) {
-      Object[] body = bodies.get(i);
-      part("part-content-encoding", (String) body[0], FuzzRequest.of("POST", "/products?abort_on_error=true&txn=" + FuzzRequest.TXN)
-        .header("Content-Encoding", (String) body[1]).body((byte[]) body[2]));
+      Encoded body = bodies.get(i);
+      part("part-content-encoding", body.name(), FuzzRequest.of("POST", "/products?abort_on_error=true&txn=" + FuzzRequest.TXN)
+        .header("Content-Encoding", body.encoding()).body(body.body()));
     }
     add("body-size", "plain body past limits.maxBodyBytes", Expect.PROBLEM,
-      FuzzRequest.of("POST", "/products").body(rowsPast(setting.maxBodyBytes() + 10)));
+      FuzzRequest.of("POST", "/products").body(rowsPast(setting.maxBodyBytes() + 10)), status(413));
     add("body-size", "chunked body past limits.maxBodyBytes", Expect.PROBLEM, FuzzRequest.of("PUT", "/products")
       .header("Transfer-Encoding", "chunked").body(chunked(new String(rowsPast(setting.maxBodyBytes() + 10), StandardCharsets.UTF_8)))
-      .framedByHeaders());
+      .framedByHeaders(), status(413));
     part("part-body-size", "chunked part past limits.maxBodyBytes", FuzzRequest.of("POST", "/products?txn=" + FuzzRequest.TXN)
       .header("Transfer-Encoding", "chunked").body(chunked(new String(rowsPast(setting.maxBodyBytes() + 10), StandardCharsets.UTF_8)))
       .framedByHeaders());
@@ -535,6 +549,15 @@ final class FuzzCorpus {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The answer's status is one of {@code allowed}. */
+  static Check status(int... allowed) {
+    return (answer, problem) -> {
+      if (Arrays.stream(allowed).noneMatch(s -> s == answer.status())) {
+        throw new AssertionError("expected status " + Arrays.toString(allowed) + ", got " + answer.status());
+      }
+    };
+  }
 
   private <T> T pick(List<T> from) {
     return from.get(random.nextInt(from.size()));
