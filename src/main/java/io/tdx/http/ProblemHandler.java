@@ -65,6 +65,38 @@ final class ProblemHandler implements Handler<RoutingContext> {
 
   static ProblemException problem(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    ProblemException known = known(failure);
+    if (known != null) {
+      return known;
+    }
+    if (failure instanceof HttpException http) {
+      return generic(http.getStatusCode(), http.getPayload());
+    }
+    if (failure == null) {
+      ProblemException badPath = badPath(ctx);
+      return badPath != null ? badPath : generic(ctx.statusCode() < 400 ? 500 : ctx.statusCode(), null);
+    }
+    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // the router's own verdict on the request (an HTTP/1.1 request without Host)
+      return generic(ctx.statusCode(), failure.getMessage());
+    }
+    LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    return internal(failure);
+  }
+
+  /** The status a failure answers with: that of its problem, or 500 for a failure that is not one. */
+  static int status(Throwable failure) {
+    ProblemException known = known(failure);
+    return known == null ? 500 : known.status();
+  }
+
+  private static ProblemException internal(Throwable failure) {
+    return new ProblemException(500, "internal", "Internal server error",
+      failure.getClass().getSimpleName() + ": " + failure.getMessage());
+  }
+
+  /** The problem a failure of a known kind is, or null. */
+  private static ProblemException known(Throwable failure) {
     if (failure instanceof ProblemException problem) {
       return problem;
     }
@@ -84,20 +116,7 @@ final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof IOException unreadable) {
       return ProblemException.badRequest("body-unreadable", "Body unreadable", unreadable.getMessage());
     }
-    if (failure instanceof HttpException http) {
-      return generic(http.getStatusCode(), http.getPayload());
-    }
-    if (failure == null) {
-      ProblemException badPath = badPath(ctx);
-      return badPath != null ? badPath : generic(ctx.statusCode() < 400 ? 500 : ctx.statusCode(), null);
-    }
-    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      // the router's own verdict on the request (an HTTP/1.1 request without Host)
-      return generic(ctx.statusCode(), failure.getMessage());
-    }
-    LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
-    return new ProblemException(500, "internal", "Internal server error",
-      failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    return null;
   }
 
   /** A path whose % escapes do not decode fails while routes are matched, with no failure to tell why. */

@@ -219,7 +219,8 @@ final class ServiceHandler implements Handler<RoutingContext> {
         .onFailure(e -> file.close()))
       .compose(v -> verify(ctx.vertx(), added.file(), coding))
       .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
-          spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage()))
+          spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage(),
+          spooled.succeeded() ? 0 : ProblemHandler.status(unreadable(spooled.cause()))))
         .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(unreadable(spooled.cause()))));
   }
 
@@ -250,7 +251,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     String part = added.document().getString("id");
     return vertx.executeBlocking(() -> files.fetch(uri, added.file()), false)
       .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, checked.succeeded() ? checked.result() : 0,
-        checked.succeeded() ? null : checked.cause().getMessage())))
+        checked.succeeded() ? null : checked.cause().getMessage(), checked.succeeded() ? 0 : ProblemHandler.status(checked.cause()))))
       .map(TxnReply::document);
   }
 

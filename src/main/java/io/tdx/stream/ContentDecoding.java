@@ -81,6 +81,7 @@ public enum ContentDecoding {
 
   /** gzip whose end is verified: the decoder stops at the last member, and the encoded bytes must end there too. */
   private static final class VerifiedGzip extends GZIPInputStream {
+    private static final int TRAILER = 8;
     private final TrackedEnd raw;
 
     VerifiedGzip(TrackedEnd raw) throws IOException {
@@ -96,7 +97,8 @@ public enum ContentDecoding {
       } catch (ZipException | EOFException e) {
         throw notGzip(e);
       }
-      if (n < 0 && !raw.ended && raw.read() >= 0) {
+      // at the end the inflater holds the last trailer's 8 bytes; more are data the decoder skipped
+      if (n < 0 && (inf.getRemaining() > TRAILER || !raw.ended && raw.read() >= 0)) {
         throw new BadEncodingException("the body has data after the end of its gzip stream");
       }
       return n;

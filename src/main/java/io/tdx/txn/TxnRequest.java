@@ -19,7 +19,7 @@ public sealed interface TxnRequest {
     implements TxnRequest { }
 
   /** The part's body is spooled ({@code error} null) or could not be. */
-  record PartReceived(String part, long bytes, String error) implements TxnRequest { }
+  record PartReceived(String part, long bytes, String error, int status) implements TxnRequest { }
 
   /**
    * Commits the listed parts in order; {@code count}, when not null, must match. Without a list

@@ -163,6 +163,7 @@ public final class TxnVerticle extends VerticleBase {
     if (part.state.arriving()) {
       part.state = received.error() == null ? PartState.READY : PartState.FAILED;
       part.error = received.error();
+      part.status = received.error() == null ? part.status : received.status();
       spooledBytes += received.bytes() - part.spooled;
       part.spooled = received.bytes();
     }
