@@ -66,8 +66,8 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new UriCheck());
     router.route().handler(new AdmissionHandler(admission));
-    router.get("/tdx/services").handler(this::listServices);
-    router.post("/tdx/services/reload").handler(this::reloadServices);
+    router.get("/tdx/services").handler(Parameters.only()).handler(this::listServices);
+    router.post("/tdx/services/reload").handler(Parameters.only()).handler(this::reloadServices);
     new TxnHandler(txns, () -> services).route(router);
     router.route().handler(this::service);
     ProblemHandler problems = new ProblemHandler();

@@ -280,14 +280,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
   }
 
   private void rejectUnknownParameters(HttpServerRequest request, Set<String> known) {
-    for (String name : request.params().names()) {
-      if (!known.contains(name)) {
-        throw ProblemException.badRequest("unknown-parameter", "Unknown query parameter",
-          "query parameter " + name + " is not understood by " + request.method().name() + " " + service.prefix()
-            + (known.isEmpty() ? "" : " (known: " + String.join(", ", known.stream().sorted().toList()) + ")"))
-          .with("parameter", name);
-      }
-    }
+    Parameters.requireKnown(request, known, request.method().name() + " " + service.prefix());
   }
 
   private ProblemException notAllowed(String method, String allow) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tdx.csv.CsvRowWriter;
+import io.tdx.load.ImportOptions;
 import io.tdx.problem.ProblemException;
+import io.tdx.stream.ContentDecoding;
 import io.tdx.service.CsvDialect;
 import io.tdx.service.ServiceDefinition;
 import io.tdx.service.Services;
@@ -13,6 +15,7 @@ import io.tdx.txn.ResultFiles;
 import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
 import io.tdx.txn.TxnState;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -52,18 +55,19 @@ final class TxnHandler {
 
   void route(Router router) {
     BodyHandler commitBody = BodyHandler.create(false).setBodyLimit(1 << 20);
-    router.post("/txn/start").handler(this::start);
-    router.post("/txn").handler(this::start);
-    router.get("/txn").handler(this::list);
-    router.get("/tdx/txn/memory").handler(this::memory);
-    router.post("/txn/:id/commit").handler(commitBody).handler(this::commit);
-    router.put("/txn/:id").handler(commitBody).handler(this::commit);
-    router.post("/txn/:id/abort").handler(this::abort);
-    router.delete("/txn/:id").handler(this::abort);
-    router.get("/txn/:id/poll").handler(this::poll);
-    router.get("/txn/:id/status").handler(this::poll);
-    router.get("/txn/:id").handler(this::document);
-    router.get("/txn/:id/:part").handler(this::part);
+    Handler<RoutingContext> none = Parameters.only();
+    router.post("/txn/start").handler(Parameters.only("async")).handler(this::start);
+    router.post("/txn").handler(Parameters.only("async")).handler(this::start);
+    router.get("/txn").handler(Parameters.only("state", "limit", "after")).handler(this::list);
+    router.get("/tdx/txn/memory").handler(none).handler(this::memory);
+    router.post("/txn/:id/commit").handler(Parameters.only("count")).handler(this::plainBody).handler(commitBody).handler(this::commit);
+    router.put("/txn/:id").handler(Parameters.only("count")).handler(this::plainBody).handler(commitBody).handler(this::commit);
+    router.post("/txn/:id/abort").handler(none).handler(this::abort);
+    router.delete("/txn/:id").handler(none).handler(this::abort);
+    router.get("/txn/:id/poll").handler(Parameters.only("wait")).handler(this::poll);
+    router.get("/txn/:id/status").handler(Parameters.only("wait")).handler(this::poll);
+    router.get("/txn/:id").handler(none).handler(this::document);
+    router.get("/txn/:id/:part").handler(none).handler(this::part);
   }
 
   private void start(RoutingContext ctx) {
@@ -348,8 +352,17 @@ final class TxnHandler {
   }
 
   private static boolean flag(RoutingContext ctx, String name) {
-    String value = ctx.request().getParam(name);
-    return value != null && (value.equalsIgnoreCase("true") || value.equals("1"));
+    return ImportOptions.flag(ctx.request()::getParam, name);
+  }
+
+  /** A commit body is a few bytes of JSON: it is taken as sent, never decoded ({@code 415} for a coding). */
+  private void plainBody(RoutingContext ctx) {
+    if (ContentDecoding.of(ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING)) != ContentDecoding.IDENTITY) {
+      throw new ProblemException(415, "unsupported-encoding", "Unsupported content encoding",
+        "a commit body is sent as identity (plain JSON), not " + ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING))
+        .with("acceptEncoding", "identity");
+    }
+    ctx.next();
   }
 
 }

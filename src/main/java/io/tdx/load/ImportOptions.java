@@ -24,7 +24,8 @@ public record ImportOptions(boolean abortOnError, ReturnErrors returnErrors, boo
       flag(query, "ignore_unknown_columns"));
   }
 
-  private static boolean flag(Function<String, String> query, String name) {
+  /** A flag parameter: {@code true}, {@code 1}, {@code yes} or empty; {@code false}, {@code 0}, {@code no}; absent is false. */
+  public static boolean flag(Function<String, String> query, String name) {
     String value = query.apply(name);
     if (value == null) {
       return false;

@@ -47,7 +47,8 @@ public final class TxnVerticle extends VerticleBase {
   private final FileAccess files;
   private final Map<String, Transaction> transactions = new HashMap<>();
   private final Map<String, MessageConsumer<TxnRequest>> consumers = new HashMap<>();
-  private final Map<String, List<Message<TxnRequest>>> pollers = new HashMap<>();
+  /** Long polls waiting for their transaction to finish, each with the timer that answers it when its wait is over. */
+  private final Map<String, List<Waiting>> pollers = new HashMap<>();
   /** Ended transactions whose records are waiting to be written, in order. */
   private final List<Transaction> toRecord = new ArrayList<>();
   private boolean recording;
@@ -301,9 +302,13 @@ public final class TxnVerticle extends VerticleBase {
     } else {
       record(txn); // its journal says FINISHED once the record is written: a stop before leaves it to the recovery
     }
-    List<Message<TxnRequest>> waiting = pollers.remove(txn.id);
+    List<Waiting> waiting = pollers.remove(txn.id);
     if (waiting != null) {
-      waiting.forEach(m -> reply(m, TxnReply.of(txn.toJson())));
+      // the timers go too: each would keep the transaction reachable until its wait was over
+      waiting.forEach(w -> {
+        vertx.cancelTimer(w.timer());
+        reply(w.message(), TxnReply.of(txn.toJson()));
+      });
     }
   }
 
@@ -387,7 +392,10 @@ public final class TxnVerticle extends VerticleBase {
   private void forget(Transaction txn) {
     recent.remove(txn.id);
     transactions.remove(txn.id);
-    pollers.remove(txn.id);
+    List<Waiting> waiting = pollers.remove(txn.id);
+    if (waiting != null) {
+      waiting.forEach(w -> vertx.cancelTimer(w.timer()));
+    }
     MessageConsumer<TxnRequest> consumer = consumers.remove(txn.id);
     if (consumer != null) {
       consumer.unregister();
@@ -422,14 +430,17 @@ public final class TxnVerticle extends VerticleBase {
     if (txn.state.finished() || poll.waitMillis() <= 0) {
       return TxnReply.of(txn.toJson());
     }
-    pollers.computeIfAbsent(txn.id, k -> new ArrayList<>()).add(message);
-    vertx.setTimer(poll.waitMillis(), t -> {
-      List<Message<TxnRequest>> waiting = pollers.get(txn.id);
-      if (waiting != null && waiting.remove(message)) {
+    long timer = vertx.setTimer(poll.waitMillis(), t -> {
+      List<Waiting> waiting = pollers.get(txn.id);
+      if (waiting != null && waiting.removeIf(w -> w.message() == message)) {
         reply(message, TxnReply.of(txn.toJson()));
       }
     });
+    pollers.computeIfAbsent(txn.id, k -> new ArrayList<>()).add(new Waiting(message, timer));
     return null;
+  }
+
+  private record Waiting(Message<TxnRequest> message, long timer) {
   }
 
   private void ownerRequest(Message<TxnRequest> message) {
