@@ -2,7 +2,7 @@ package io.tdx.http;
 
 import io.tdx.problem.ProblemException;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
@@ -15,13 +15,14 @@ final class Parameters {
   static Handler<RoutingContext> only(String... names) {
     Set<String> known = Set.of(names);
     return ctx -> {
-      requireKnown(ctx.request(), known, ctx.request().method().name() + " " + ctx.request().path());
+      requireKnown(ctx.queryParams(), known, ctx.request().method().name() + " " + ctx.request().path());
       ctx.next();
     };
   }
 
-  static void requireKnown(HttpServerRequest request, Set<String> known, String where) {
-    for (String name : request.params().names()) {
+  /** The query's parameters only: the router adds a route's path parameters to the request's. */
+  static void requireKnown(MultiMap query, Set<String> known, String where) {
+    for (String name : query.names()) {
       if (!known.contains(name)) {
         throw ProblemException.badRequest("unknown-parameter", "Unknown query parameter",
           "query parameter " + name + " is not understood by " + where

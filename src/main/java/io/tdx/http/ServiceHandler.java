@@ -280,7 +280,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
   }
 
   private void rejectUnknownParameters(HttpServerRequest request, Set<String> known) {
-    Parameters.requireKnown(request, known, request.method().name() + " " + service.prefix());
+    Parameters.requireKnown(request.params(), known, request.method().name() + " " + service.prefix());
   }
 
   private ProblemException notAllowed(String method, String allow) {

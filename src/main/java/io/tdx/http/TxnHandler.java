@@ -60,8 +60,8 @@ final class TxnHandler {
     router.post("/txn").handler(Parameters.only("async")).handler(this::start);
     router.get("/txn").handler(Parameters.only("state", "limit", "after")).handler(this::list);
     router.get("/tdx/txn/memory").handler(none).handler(this::memory);
-    router.post("/txn/:id/commit").handler(Parameters.only("count")).handler(this::plainBody).handler(commitBody).handler(this::commit);
-    router.put("/txn/:id").handler(Parameters.only("count")).handler(this::plainBody).handler(commitBody).handler(this::commit);
+    router.post("/txn/:id/commit").handler(commitBody).handler(Parameters.only("count")).handler(this::plainBody).handler(this::commit);
+    router.put("/txn/:id").handler(commitBody).handler(Parameters.only("count")).handler(this::plainBody).handler(this::commit);
     router.post("/txn/:id/abort").handler(none).handler(this::abort);
     router.delete("/txn/:id").handler(none).handler(this::abort);
     router.get("/txn/:id/poll").handler(Parameters.only("wait")).handler(this::poll);
