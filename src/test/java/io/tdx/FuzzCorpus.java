@@ -279,10 +279,11 @@ final class FuzzCorpus {
       FuzzRequest.of("GET", "/products?uri=" + "a".repeat(10_000)), status(414));
     add("head-size", "a huge Cookie", Expect.REFUSAL, FuzzRequest.of("GET", "/txn").header("Cookie", "c=" + "x".repeat(big * 2)),
       status(431));
+    // not here: a request line whose protocol is not HTTP ("GET / HTTX/1.1") is answered 501 by Vert.x
+    // core itself, before any handler of ours runs (README: known limits)
     for (String[] line : List.of(
       new String[] {"extra token after the version", "GET /products HTTP/1.1 extra"},
       new String[] {"space inside the target", "GET /pro ducts HTTP/1.1"},
-      new String[] {"unknown protocol", "GET /products HTTX/1.1"},
       new String[] {"version 1.1.1", "GET /products HTTP/1.1.1"},
       new String[] {"version 11", "GET /products HTTP/11"},
       new String[] {"no method", " /products HTTP/1.1"},
