@@ -57,7 +57,7 @@ final class FetchedBody extends InputStream {
     }
     received += chunk.length();
     if (received > maxBytes) {
-      fail(BoundedInputStream.tooLarge(uri));
+      fail(FileAccess.tooLarge(uri));
       response.request().reset();
       return;
     }

@@ -2,6 +2,7 @@ package io.tdx.files;
 
 import io.tdx.config.FilesConfig;
 import io.tdx.problem.ProblemException;
+import io.tdx.stream.BoundedInputStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.BufferedInputStream;
@@ -71,13 +72,13 @@ public final class FileAccess implements AutoCloseable {
   public long fetch(String uri, Path spool) throws Exception {
     URI parsed = parse(uri);
     FileStore store = store(parsed);
-    try (InputStream stored = new BoundedInputStream(store.open(parsed), maxBytes, uri)) {
+    try (InputStream stored = bounded(store.open(parsed), maxBytes, uri)) {
       if (!store.remote()) {
         return 0;
       }
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW), BUFFER)) {
         Tee tee = new Tee(stored, out);
-        new BoundedInputStream(decompressed(parsed, tee), maxBytes, uri).transferTo(OutputStream.nullOutputStream());
+        bounded(decompressed(parsed, tee), maxBytes, uri).transferTo(OutputStream.nullOutputStream());
         tee.transferTo(OutputStream.nullOutputStream());
       }
       return Files.size(spool);
@@ -88,7 +89,7 @@ public final class FileAccess implements AutoCloseable {
   public InputStream open(String uri) throws Exception {
     URI parsed = parse(uri);
     InputStream stored = store(parsed).open(parsed);
-    return new BoundedInputStream(decompressed(parsed, new BoundedInputStream(stored, maxBytes, uri)), maxBytes, uri);
+    return bounded(decompressed(parsed, bounded(stored, maxBytes, uri)), maxBytes, uri);
   }
 
   /**
@@ -242,5 +243,17 @@ public final class FileAccess implements AutoCloseable {
     return new ProblemException(409, "file-exists", "File exists",
       uri + " " + what + "; files.overwrite is false: exports never overwrite a file unless the configuration allows it")
       .with("uri", uri);
+  }
+
+  /** A file by URI past {@code limits.maxBodyBytes}, as stored or as decoded: bounded as a body is. */
+  static ProblemException tooLarge(String uri) {
+    return new ProblemException(413, "body-too-large", "File too large", uri + " is larger than limits.maxBodyBytes")
+      .with("uri", uri);
+  }
+
+  private static InputStream bounded(InputStream in, long maxBytes, String uri) {
+    return new BoundedInputStream(in, maxBytes, () -> {
+      throw tooLarge(uri);
+    });
   }
 }

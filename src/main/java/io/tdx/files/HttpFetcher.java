@@ -184,7 +184,7 @@ final class HttpFetcher extends VerticleBase implements FileStore {
     String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > maxBytes) {
       response.request().reset();
-      throw BoundedInputStream.tooLarge(uri);
+      throw FileAccess.tooLarge(uri);
     }
     return new Fetched(200, location, response.getHeader(HttpHeaders.CONTENT_ENCODING),
       new FetchedBody(response, loop, uri, maxBytes, clock));

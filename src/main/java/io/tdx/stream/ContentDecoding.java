@@ -46,14 +46,20 @@ public enum ContentDecoding {
   /** The decoded body, at most {@code maxBytes} bytes of it. */
   public InputStream decode(InputStream encoded, long maxBytes) throws IOException {
     if (this == IDENTITY) {
-      return new Bounded(encoded, maxBytes);
+      return bounded(encoded, maxBytes);
     }
     TrackedEnd raw = new TrackedEnd(encoded);
     try {
-      return new Bounded(new VerifiedGzip(raw), maxBytes);
+      return bounded(new VerifiedGzip(raw), maxBytes);
     } catch (ZipException | EOFException e) {
       throw notGzip(e);
     }
+  }
+
+  private static InputStream bounded(InputStream decoded, long maxBytes) {
+    return new BoundedInputStream(decoded, maxBytes, () -> {
+      throw new BodyTooLargeException(maxBytes);
+    });
   }
 
   /**
@@ -134,38 +140,6 @@ public enum ContentDecoding {
     @Override
     public int available() throws IOException {
       return ended ? 0 : Math.max(1, super.available());
-    }
-  }
-
-  /** Refuses to give more than {@code max} bytes. */
-  private static final class Bounded extends FilterInputStream {
-    private final long max;
-    private long read;
-
-    Bounded(InputStream in, long max) {
-      super(in);
-      this.max = max;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      count(b < 0 ? 0 : 1);
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = super.read(buffer, offset, length);
-      count(Math.max(n, 0));
-      return n;
-    }
-
-    private void count(int n) throws BodyTooLargeException {
-      read += n;
-      if (read > max) {
-        throw new BodyTooLargeException(max);
-      }
     }
   }
 }
