@@ -8,9 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,26 +28,19 @@ class InFlightBoundTest extends ServerTest {
    * place until it is finished or dropped. It asks {@code Expect: 100-continue}, so once the 100
    * is read the place is surely taken.
    */
-  private Socket slowImport(String target, String row, String rest) throws IOException {
-    Socket socket = new Socket("127.0.0.1", tdx.port());
-    socket.setSoTimeout(30_000);
+  private RawHttp slowImport(String target, String row, String rest) throws IOException {
+    RawHttp http = new RawHttp(tdx.port(), 30_000);
     String body = HEAD + row;
-    OutputStream out = socket.getOutputStream();
-    out.write(("POST " + target + " HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: "
-      + (body.length() + rest.length()) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    out.flush();
-    RawExchange interim = RawExchange.readHead(socket.getInputStream());
-    assertEquals(100, interim.status(), interim.headers().toString());
-    out.write(body.getBytes(StandardCharsets.UTF_8));
-    out.flush();
-    return socket;
+    http.write("POST " + target + " HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: "
+      + (body.length() + rest.length()) + "\r\n\r\n");
+    RawHttp.Answer interim = http.read();
+    assertEquals(100, interim.status(), interim.head());
+    http.write(body);
+    return http;
   }
 
-  private static void finish(Socket socket, String rest, int status) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write(rest.getBytes(StandardCharsets.UTF_8));
-    out.flush();
-    RawExchange answer = RawExchange.read(socket.getInputStream());
+  private static void finish(RawHttp http, String rest, int status) throws IOException {
+    RawHttp.Answer answer = http.write(rest).read();
     assertEquals(status, answer.status(), answer.body());
   }
 
@@ -70,7 +60,7 @@ class InFlightBoundTest extends ServerTest {
   @Test
   @DisplayName("new work is refused before its body is read while accepted work finishes")
   void newWork() throws Exception {
-    try (Socket a = slowImport("/products", "A1,1\n", "A2,2\n"); Socket b = slowImport("/products", "B1,1\n", "B2,2\n")) {
+    try (RawHttp a = slowImport("/products", "A1,1\n", "A2,2\n"); RawHttp b = slowImport("/products", "B1,1\n", "B2,2\n")) {
       HttpResponse<Buffer> refused = refusedStart();
       JsonObject problem = RequestErrorsTest.problem(refused, 503, "overloaded");
       assertEquals("1", refused.getHeader("Retry-After"));
@@ -78,7 +68,7 @@ class InFlightBoundTest extends ServerTest {
 
       // answered at once, without its body being sent; the connection is not reused
       long t0 = System.nanoTime();
-      RawExchange shed = RawExchange.sendHead(tdx.port(), "POST /products HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n");
+      RawHttp.Answer shed = RawHttp.exchange(tdx.port(), "POST /products HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n");
       assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "the refusal waited");
       assertEquals(503, shed.status(), shed.body());
       assertEquals("1", shed.header("Retry-After"));
@@ -101,8 +91,8 @@ class InFlightBoundTest extends ServerTest {
     String t2 = startAsync();
     refusedStart();
     RequestErrorsTest.problem(tdx.post("/products", HEAD + "X1,1\n"), 503, "overloaded");
-    try (Socket p1 = slowImport("/products?txn=" + t1.substring(5), "T1,1\n", "T1B,2\n");
-         Socket p2 = slowImport("/products?txn=" + t2.substring(5), "T2,1\n", "T2B,2\n")) {
+    try (RawHttp p1 = slowImport("/products?txn=" + t1.substring(5), "T1,1\n", "T1B,2\n");
+         RawHttp p2 = slowImport("/products?txn=" + t2.substring(5), "T2,1\n", "T2B,2\n")) {
       // two transactions and two parts on their way: twice the bound
       JsonObject problem = RequestErrorsTest.problem(tdx.post("/sales?txn=" + t1.substring(5), "SKU,STORE,WEEK,UNITS\nT1,S,1,1\n"),
         503, "overloaded");
@@ -118,8 +108,8 @@ class InFlightBoundTest extends ServerTest {
     assertEquals("SKU,DESCRIPTION,PRICE\nT1,,1.00\nT1B,,2.00\nT2,,1.00\nT2B,,2.00\n", tdx.export("/products"));
 
     // every place came back (the 100 Continue of the second import proves it); one dropped mid-body frees its place
-    try (Socket c = slowImport("/products", "C1,1\n", "C2,2\n")) {
-      Socket d = slowImport("/products", "D1,1\n", "D2,2\n");
+    try (RawHttp c = slowImport("/products", "C1,1\n", "C2,2\n")) {
+      RawHttp d = slowImport("/products", "D1,1\n", "D2,2\n");
       refusedStart();
       d.close();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import io.vertx.core.json.JsonObject;
 
 /**
  * HTTP/1.1 over a plain socket, for what an HTTP client will not do: send a body shorter than
@@ -20,6 +21,24 @@ final class RawHttp implements AutoCloseable {
   record Answer(int status, String head, String body) {
     boolean closedWithoutAnswer() {
       return status == 0;
+    }
+
+    /** A header's value, or null. */
+    String header(String name) {
+      String wanted = name.toLowerCase(Locale.ROOT) + ":";
+      return head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith(wanted))
+        .map(line -> line.substring(wanted.length()).strip()).findFirst().orElse(null);
+    }
+
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  /** Sends a whole request head (no body) on a connection of its own and reads the answer. */
+  static Answer exchange(int port, String head) throws IOException {
+    try (RawHttp http = new RawHttp(port, 20_000)) {
+      return http.write(head).read();
     }
   }
 

@@ -26,7 +26,7 @@ class UriEscapeTest extends ServerTest {
     "GET, /%, bad-uri",
   })
   void refused(String method, String target, String type) throws Exception {
-    RawExchange answer = RawExchange.send(tdx.port(), method + " " + target + " HTTP/1.1");
+    RawHttp.Answer answer = RawHttp.exchange(tdx.port(), method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assertEquals(400, answer.status(), answer.body());
     assertEquals("application/problem+json", answer.header("Content-Type"));
     JsonObject problem = answer.json();
@@ -40,7 +40,7 @@ class UriEscapeTest extends ServerTest {
   @Test
   @DisplayName("an HTTP/1.1 request without Host is a 400 problem document too")
   void noHost() throws Exception {
-    RawExchange answer = RawExchange.sendHead(tdx.port(), "GET /products HTTP/1.1\r\nConnection: close\r\n\r\n");
+    RawHttp.Answer answer = RawHttp.exchange(tdx.port(), "GET /products HTTP/1.1\r\nConnection: close\r\n\r\n");
     assertEquals(400, answer.status(), answer.body());
     assertEquals("application/problem+json", answer.header("Content-Type"));
     assertEquals("urn:tdx:problem:http-400", answer.json().getString("type"));
