@@ -2,6 +2,7 @@ package io.tdx.files;
 
 import io.tdx.config.FilesConfig;
 import io.tdx.problem.ProblemException;
+import io.tdx.stream.ReadStreamInputStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -187,7 +188,7 @@ final class HttpFetcher extends VerticleBase implements FileStore {
       throw FileAccess.tooLarge(uri);
     }
     return new Fetched(200, location, response.getHeader(HttpHeaders.CONTENT_ENCODING),
-      new FetchedBody(response, loop, uri, maxBytes, clock));
+      new ReadStreamInputStream(response, loop, new FetchedBody(response, uri, maxBytes, clock)));
   }
 
   /** The body without its {@code Content-Encoding}: gzip is decoded here, on the reader's worker; others are refused. */

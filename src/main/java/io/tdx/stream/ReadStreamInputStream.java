@@ -20,20 +20,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes wait to be read and resumed once the reader has drained half of them, so a body of any
  * size holds little memory. Attach it on the stream's context before any asynchronous hop, so no
  * chunk is lost. {@link #ready()} says when a reader would not wait on the client (the stream
- * ended, or a high-water mark of it is buffered), and a reader never waits more than
- * {@code maxWait} for the next chunk.
+ * ended, or a high-water mark of it is buffered). Its {@link StreamBounds} say how many bytes it
+ * may bring, how long a reader may wait for the next chunk, and what the reader hears otherwise.
  */
 public final class ReadStreamInputStream extends InputStream {
   static final long HIGH_WATER = 1 << 20;
-  /** How long a reader waits for the next chunk unless told otherwise. */
-  public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(5);
   private static final Object END = new Object();
   private final BlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
   private final AtomicLong buffered = new AtomicLong();
   private final ReadStream<Buffer> stream;
   private final Context context;
-  private final long maxBytes;
-  private final long maxWaitMillis;
+  private final StreamBounds bounds;
   private final Promise<Void> ready = Promise.promise();
   // event-loop state; paused is read by the worker as a hint
   private volatile boolean paused;
@@ -44,23 +41,21 @@ public final class ReadStreamInputStream extends InputStream {
   private Buffer current;
   private int position;
   private boolean finished;
+  private boolean abandoned;
 
   /**
-   * @param context  the stream's context, where it is resumed
-   * @param maxBytes past this many bytes the reader gets a {@link BodyTooLargeException}
-   */
-  public ReadStreamInputStream(ReadStream<Buffer> stream, Context context, long maxBytes) {
-    this(stream, context, maxBytes, DEFAULT_MAX_WAIT);
-  }
-
-  /**
-   * @param maxWait a reader waiting longer than this for the next chunk gets a {@link BodyTimeoutException}
+   * A request body: past {@code maxBytes} the reader gets a {@link BodyTooLargeException}, and
+   * waiting longer than {@code maxWait} for the next chunk a {@link BodyTimeoutException}.
    */
   public ReadStreamInputStream(ReadStream<Buffer> stream, Context context, long maxBytes, Duration maxWait) {
+    this(stream, context, StreamBounds.body(maxBytes, maxWait));
+  }
+
+  /** @param context the stream's context, where it is resumed */
+  public ReadStreamInputStream(ReadStream<Buffer> stream, Context context, StreamBounds bounds) {
     this.stream = stream;
     this.context = context;
-    this.maxBytes = maxBytes;
-    this.maxWaitMillis = maxWait.toMillis();
+    this.bounds = bounds;
     stream.handler(this::onData);
     stream.endHandler(v -> onEnd());
     stream.exceptionHandler(this::onError);
@@ -71,8 +66,8 @@ public final class ReadStreamInputStream extends InputStream {
       return;
     }
     received += chunk.length();
-    if (received > maxBytes) {
-      fail(new BodyTooLargeException(maxBytes));
+    if (received > bounds.maxBytes()) {
+      fail(bounds.tooLarge());
       return;
     }
     chunks.add(chunk);
@@ -90,12 +85,12 @@ public final class ReadStreamInputStream extends InputStream {
   }
 
   private void onError(Throwable error) {
-    if (!failed) {
-      fail(error instanceof IOException io ? io : new IOException("the body could not be read: " + error.getMessage(), error));
+    if (!failed && !ended) {
+      fail(bounds.broken(error));
     }
   }
 
-  private void fail(IOException error) {
+  private void fail(Exception error) {
     failed = true;
     chunks.add(error);
     ready.tryFail(error);
@@ -144,23 +139,14 @@ public final class ReadStreamInputStream extends InputStream {
   }
 
   private boolean nextChunk() throws IOException {
-    Object next;
-    try {
-      next = chunks.poll(maxWaitMillis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading the body");
-    }
-    if (next == null) {
-      next = new BodyTimeoutException("no byte of the body came for " + maxWaitMillis / 1000 + " s");
-    }
+    Object next = take();
     if (next == END) {
       finished = true;
       return false;
     }
-    if (next instanceof IOException e) {
-      chunks.add(e);
-      throw e;
+    if (next instanceof Exception e) {
+      chunks.add(e); // every later read fails alike
+      throw rethrown(e);
     }
     current = (Buffer) next;
     position = 0;
@@ -168,6 +154,42 @@ public final class ReadStreamInputStream extends InputStream {
       context.runOnContext(v -> resumeIfDrained());
     }
     return true;
+  }
+
+  /** The next chunk, the end or a failure, waiting at most what the bounds allow. */
+  private Object take() throws IOException {
+    long wait = bounds.nextWaitNanos();
+    long start = System.nanoTime();
+    Object next;
+    try {
+      next = wait <= 0 ? chunks.poll() : chunks.poll(wait, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading the stream");
+    } finally {
+      bounds.waited(System.nanoTime() - start);
+    }
+    if (next == null) {
+      close();
+      return bounds.timedOut();
+    }
+    return next;
+  }
+
+  private static IOException rethrown(Exception e) {
+    if (e instanceof RuntimeException unchecked) {
+      throw unchecked;
+    }
+    return (IOException) e;
+  }
+
+  /** A stream not read to its end is abandoned (its bounds say what that means, e.g. a fetch reset). */
+  @Override
+  public void close() {
+    if (!finished && !abandoned) {
+      abandoned = true;
+      context.runOnContext(v -> bounds.abandoned());
+    }
   }
 
   @Override
