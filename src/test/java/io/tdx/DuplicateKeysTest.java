@@ -8,13 +8,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -36,19 +31,9 @@ class DuplicateKeysTest extends ServerTest {
     return csv.toString();
   }
 
-  static byte[] gzip(String text) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
   Future<HttpResponse<Buffer>> sendGzip(String uri, String csv) {
     return tdx.request(HttpMethod.POST, uri).putHeader("Content-Encoding", "gzip")
-      .sendBuffer(Buffer.buffer(gzip(csv)));
+      .sendBuffer(Buffer.buffer(RequestErrorsTest.gzip(csv)));
   }
 
   /** The error file's data lines (header dropped), checking each names its line and a short cause. */
@@ -66,7 +51,7 @@ class DuplicateKeysTest extends ServerTest {
   @Test
   @DisplayName("20,000 gzipped rows of one key: 200, every row rejected with a short cause naming the first lines and the count")
   void oneKey() {
-    byte[] body = gzip(products(ROWS, 1));
+    byte[] body = RequestErrorsTest.gzip(products(ROWS, 1));
     assertTrue(body.length < 1000, "the bomb is small: " + body.length);
     long start = System.nanoTime();
     HttpResponse<Buffer> response = TestServer.await(sendGzip("/products", products(ROWS, 1)));
@@ -91,7 +76,7 @@ class DuplicateKeysTest extends ServerTest {
     assertEquals(ROWS, errorLines(aborted).size());
     HttpResponse<Buffer> json = TestServer.await(tdx.request(HttpMethod.POST, "/products")
       .putHeader("Content-Encoding", "gzip").putHeader("Accept", "application/json")
-      .sendBuffer(Buffer.buffer(gzip(products(ROWS, 1)))));
+      .sendBuffer(Buffer.buffer(RequestErrorsTest.gzip(products(ROWS, 1)))));
     assertEquals(200, json.statusCode());
     assertTrue(json.body().length() < 4096, "summary of " + json.body().length() + " bytes");
     JsonObject summary = json.bodyAsJsonObject();

@@ -3,7 +3,6 @@ package io.tdx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The malformed requests of the fuzz corpus, generated from families of requests and their
@@ -323,7 +321,7 @@ final class FuzzCorpus {
    */
   private void encodings() {
     byte[] csv = setting.products().getBytes(StandardCharsets.UTF_8);
-    byte[] gzip = gzip(csv);
+    byte[] gzip = RequestErrorsTest.gzip(csv);
     Check unsupported = status(415);
     Check either = status(400, 415);
     Check invalid = status(400);
@@ -337,7 +335,7 @@ final class FuzzCorpus {
     bodies.add(new Encoded("deflate on plain CSV", "deflate", csv, either));
     bodies.add(new Encoded("gzip on an empty body", "gzip", new byte[0], invalid));
     bodies.add(new Encoded("gzip, gzip on gzip once", "gzip, gzip", gzip, either));
-    bodies.add(new Encoded("gzip of gzip labelled once", "gzip", gzip(gzip), invalid));
+    bodies.add(new Encoded("gzip of gzip labelled once", "gzip", RequestErrorsTest.gzip(gzip), invalid));
     for (int cut : List.of(5, 10, gzip.length / 2, gzip.length - 8, gzip.length - 4, gzip.length - 1)) {
       bodies.add(new Encoded("gzip cut to " + cut + " of " + gzip.length + " bytes", "gzip", Arrays.copyOf(gzip, cut), invalid));
     }
@@ -356,8 +354,8 @@ final class FuzzCorpus {
     byte[] trailing = Arrays.copyOf(gzip, gzip.length + 16);
     System.arraycopy(randomBytes(16), 0, trailing, gzip.length, 16);
     bodies.add(new Encoded("gzip followed by 16 bytes of junk", "gzip", trailing, invalid));
-    bodies.add(new Encoded("gzip of 1 MiB of NUL bytes (bomb)", "gzip", gzip(new byte[1 << 20]), status(400, 413))); // past maxLineChars first
-    bodies.add(new Encoded("gzip of valid rows past limits.maxBodyBytes", "gzip", gzip(rowsPast(setting.maxBodyBytes() * 3)),
+    bodies.add(new Encoded("gzip of 1 MiB of NUL bytes (bomb)", "gzip", RequestErrorsTest.gzip(new byte[1 << 20]), status(400, 413))); // past maxLineChars first
+    bodies.add(new Encoded("gzip of valid rows past limits.maxBodyBytes", "gzip", RequestErrorsTest.gzip(rowsPast(setting.maxBodyBytes() * 3)),
       status(413)));
     for (Encoded body : bodies) {
       add("content-encoding", body.name(), Expect.PROBLEM, FuzzRequest.of("POST", "/products?abort_on_error=true")
@@ -536,7 +534,7 @@ final class FuzzCorpus {
       .body(concat("{\"parts\": [\"p1".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe}, "\"]}".getBytes(StandardCharsets.UTF_8))));
     String spare = "/txn/" + setting.spareTxn() + "/commit";
     add("commit-body", "commit with a gzip bomb", Expect.PROBLEM, FuzzRequest.of("POST", spare)
-      .header("Content-Encoding", "gzip").body(gzip(new byte[4 << 20])));
+      .header("Content-Encoding", "gzip").body(RequestErrorsTest.gzip(new byte[4 << 20])));
     add("commit-body", "commit labelled gzip, sent plain", Expect.PROBLEM, FuzzRequest.of("POST", spare)
       .header("Content-Encoding", "gzip").body("{\"parts\": [\"p1\"]}"));
     add("commit-body", "commit labelled br", Expect.PROBLEM, FuzzRequest.of("POST", spare)
@@ -605,16 +603,6 @@ final class FuzzCorpus {
       out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
     }
     out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    return out.toByteArray();
-  }
-
-  static byte[] gzip(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-      gzip.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     return out.toByteArray();
   }
 

@@ -63,10 +63,6 @@ class RequestBodyTest extends ServerTest {
     return csv.toString();
   }
 
-  static byte[] gzip(String text) {
-    return RequestErrorsTest.gzip(text);
-  }
-
   /** Well-formed imports from another client while something else goes on: each must succeed with its rows. */
   final class Bystander {
     private final CompletableFuture<List<Integer>> statuses;
@@ -180,7 +176,7 @@ class RequestBodyTest extends ServerTest {
     @DisplayName("a body that decodes past limits.maxBodyBytes is a 413 as soon as the limit is crossed")
     void decodedPastLimit() {
       HttpResponse<Buffer> response = tdx.await(tdx.request(HttpMethod.POST, "/products")
-        .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer(gzip(rows(0, 1_000_000)))));
+        .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer(RequestErrorsTest.gzip(rows(0, 1_000_000)))));
       problem(response, 413, "body-too-large");
       assertNoRowsBut();
     }
@@ -192,8 +188,8 @@ class RequestBodyTest extends ServerTest {
     @Test
     @DisplayName("gzip, x-gzip and concatenated gzip members import; identity is plain")
     void gzipImports() throws Exception {
-      byte[] first = gzip("SKU,PRICE\nA1,1\n");
-      byte[] second = gzip("B2,2\n");
+      byte[] first = RequestErrorsTest.gzip("SKU,PRICE\nA1,1\n");
+      byte[] second = RequestErrorsTest.gzip("B2,2\n");
       byte[] both = Arrays.copyOf(first, first.length + second.length);
       System.arraycopy(second, 0, both, first.length, second.length);
       HttpResponse<Buffer> response = tdx.await(tdx.request(HttpMethod.POST, "/products")
@@ -223,7 +219,7 @@ class RequestBodyTest extends ServerTest {
     @DisplayName("a gzip body sent without Content-Encoding as a part is a 400 bad-encoding")
     void gzipUnlabelledPart() throws Exception {
       String txn = startTxn();
-      problem(tdx.await(tdx.request(HttpMethod.POST, "/products?txn=" + txn).sendBuffer(Buffer.buffer(gzip(rows(0, 10))))),
+      problem(tdx.await(tdx.request(HttpMethod.POST, "/products?txn=" + txn).sendBuffer(Buffer.buffer(RequestErrorsTest.gzip(rows(0, 10))))),
         400, "bad-encoding");
       assertEquals("FAILED", partState(txn));
     }
@@ -246,7 +242,7 @@ class RequestBodyTest extends ServerTest {
     void gzipPartCommits() {
       String txn = startTxn();
       HttpResponse<Buffer> part = tdx.await(tdx.request(HttpMethod.POST, "/products?txn=" + txn)
-        .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer(gzip(rows(0, 1000)))));
+        .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer(RequestErrorsTest.gzip(rows(0, 1000)))));
       assertEquals(201, part.statusCode(), part.bodyAsString());
       HttpResponse<Buffer> commit = tdx.await(tdx.request(HttpMethod.POST, "/txn/" + txn + "/commit")
         .sendJsonObject(new JsonObject().put("parts", new io.vertx.core.json.JsonArray().add("p1"))));
@@ -264,7 +260,7 @@ class RequestBodyTest extends ServerTest {
     @DisplayName("the first half of a gzip body, with its own correct Content-Length, is a 400 and writes nothing; as a part too")
     void halfGzip() throws Exception {
       Bystander others = new Bystander(5);
-      byte[] whole = gzip(rows(0, 100_000));
+      byte[] whole = RequestErrorsTest.gzip(rows(0, 100_000));
       byte[] half = Arrays.copyOf(whole, whole.length / 2);
       HttpResponse<Buffer> response = tdx.await(tdx.request(HttpMethod.PUT, "/products?abort_on_error=true")
         .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer(half)));

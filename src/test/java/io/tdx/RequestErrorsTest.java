@@ -223,9 +223,13 @@ class RequestErrorsTest extends ServerTest {
   }
 
   static byte[] gzip(String text) {
+    return gzip(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static byte[] gzip(byte[] data) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
