@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Reads the configuration file named by {@code TDX_CONF} (default {@code conf/tdx.json}) and
- * applies the environment overrides {@code TDX_HTTP_PORT}, {@code TDX_HTTP_HOST}, {@code TDX_DATA_DIR} and
+ * applies the environment overrides {@code TDX_HTTP_PORT}, {@code TDX_HTTP_HOST}, {@code TDX_DATA_DIR},
+ * {@code TDX_WORKSPACE_URL}, {@code TDX_WORKSPACE_SCHEMA} and
  * {@code TDX_S3_PATH_STYLE}. The file's
  * path is kept as {@code configFile}, so services can be reloaded from it.
  */
@@ -56,6 +57,15 @@ public final class ConfigLoader {
     String dataDir = env.get("TDX_DATA_DIR");
     if (dataDir != null && !dataDir.isBlank()) {
       result.put("dataDir", dataDir);
+    }
+    JsonObject workspace = result.getJsonObject("workspace", new JsonObject());
+    String url = env.get("TDX_WORKSPACE_URL");
+    if (url != null && !url.isBlank()) {
+      result.put("workspace", workspace.put("url", url.strip()));
+    }
+    String schema = env.get("TDX_WORKSPACE_SCHEMA");
+    if (schema != null && !schema.isBlank()) {
+      result.put("workspace", workspace.put("schema", schema.strip()));
     }
     String pathStyle = env.get("TDX_S3_PATH_STYLE");
     if (pathStyle != null && !pathStyle.isBlank()) {

@@ -33,6 +33,11 @@ public final class CsvRowWriter implements Closeable {
     writer.write(record);
   }
 
+  /** Writes out what the generator buffers. */
+  public void flush() throws IOException {
+    writer.flush();
+  }
+
   @Override
   public void close() throws IOException {
     writer.close();

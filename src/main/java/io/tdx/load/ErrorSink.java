@@ -7,7 +7,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +26,13 @@ public final class ErrorSink implements Closeable {
   private final int keep;
   private final List<RowError> first = new ArrayList<>();
   private CsvRowWriter writer;
+  private OutputStream buffered;
+  private FileChannel channel;
   private long count;
+  /** What the sink held when staging ended ({@link #markStaged}); -1 count: never marked. */
+  private long stagedCount = -1;
+  private long stagedBytes;
+  private int stagedFirst;
 
   public ErrorSink(Path file, CsvDialect dialect, List<String> header, int keep) {
     this.file = file;
@@ -52,8 +61,9 @@ public final class ErrorSink implements Closeable {
   private CsvRowWriter writer() throws IOException {
     if (writer == null) {
       Files.createDirectories(file.getParent()); // a result store's minute may have been emptied and removed meanwhile
-      OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-      writer = new CsvRowWriter(out, dialect);
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      writer = new CsvRowWriter(buffered, dialect);
       String[] names = new String[header.size() + 3];
       header.toArray(names);
       names[header.size()] = "LINE";
@@ -62,6 +72,39 @@ public final class ErrorSink implements Closeable {
       writer.write(names);
     }
     return writer;
+  }
+
+  /**
+   * Remembers the rows rejected while staging (parsing and validating), so that the rows a
+   * workspace transaction rejects can be taken back if that transaction is run again.
+   */
+  public void markStaged() throws IOException {
+    stagedCount = count;
+    stagedFirst = first.size();
+    stagedBytes = writer == null ? 0 : flushed();
+  }
+
+  /** Forgets the rows added since {@link #markStaged}: the transaction that rejected them rolled back and runs again. */
+  public void resetToStaged() throws IOException {
+    if (stagedCount < 0 || count == stagedCount) {
+      return;
+    }
+    if (stagedBytes == 0) {
+      writer.close();
+      writer = null;
+      Files.deleteIfExists(file);
+    } else {
+      flushed();
+      channel.truncate(stagedBytes);
+    }
+    count = stagedCount;
+    first.subList(stagedFirst, first.size()).clear();
+  }
+
+  private long flushed() throws IOException {
+    writer.flush();
+    buffered.flush();
+    return channel.position();
   }
 
   public long count() {

@@ -73,7 +73,9 @@ public final class Jobs {
       return Future.failedFuture(new ProblemException(503, "overloaded", "Overloaded",
         MAX_READS + " reads of the workspace are waiting; retry later").with("retryAfter", 1));
     }
-    return readers.executeBlocking(() -> job.run(workspace), false).eventually(() -> {
+    return readers.executeBlocking(() -> job.run(workspace), false)
+      .recover(failure -> Future.failedFuture(workspace.explain(failure)))
+      .eventually(() -> {
       reads.decrementAndGet();
       return Future.succeededFuture();
     });

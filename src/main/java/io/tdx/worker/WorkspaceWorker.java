@@ -41,8 +41,13 @@ final class WorkspaceWorker extends VerticleBase {
       LOG.info("job stopped: {}", e.getMessage());
       outcome = new JobOutcome(null, e);
     } catch (Throwable e) {
-      LOG.warn("job failed", e);
-      outcome = new JobOutcome(null, e);
+      Throwable explained = workspace.explain(e);
+      if (explained instanceof ProblemException problem) {
+        LOG.info("job refused: {}", problem.getMessage());
+      } else {
+        LOG.warn("job failed", e);
+      }
+      outcome = new JobOutcome(null, explained);
     }
     message.reply(outcome, LocalCodec.options(Jobs.TIMEOUT_MILLIS));
   }

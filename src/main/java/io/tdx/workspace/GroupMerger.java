@@ -28,14 +28,19 @@ final class GroupMerger {
   private final Services services;
   private final Merger merger;
 
-  GroupMerger(Connection connection, Services services) {
+  GroupMerger(Connection connection, Dialect dialect, Services services) {
     this.connection = connection;
     this.services = services;
-    this.merger = new Merger(connection, services);
+    this.merger = new Merger(connection, dialect, services);
   }
 
   /** Each transaction's import results in the order of its parts, or null when the group cannot be applied as one. */
   List<List<ImportResult>> apply(StagedGroup group) throws Exception {
+    for (StagedGroup.Shape shape : group.shapes) {
+      for (StagedGroup.Member member : shape.members()) {
+        member.errors().resetToStaged(); // a transaction run again reports its set-based rejections again
+      }
+    }
     List<StagedGroup.Shape> ordered = referencedFirst(group.shapes);
     if (ordered == null) {
       return null;
@@ -110,7 +115,7 @@ final class GroupMerger {
         .map(s -> "SELECT " + keys + " FROM " + s.table() + " WHERE __code IS NULL")
         .collect(Collectors.joining(" UNION ALL "));
       try (Statement statement = connection.createStatement();
-           ResultSet rows = statement.executeQuery("SELECT 1 FROM (" + union + ") GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
+           ResultSet rows = statement.executeQuery("SELECT 1 FROM (" + union + ") u GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
         if (rows.next()) {
           return true;
         }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * Stages the imports of several transactions at once: each part is parsed and validated as a
  * single import's would be, its rows appended to the staging table of its service and header
- * (one appender for all the parts that share it), duplicate keys marked within each part.
+ * (one row sink for all the parts that share it), duplicate keys marked within each part.
  */
 final class GroupStager {
   private final Stager stager;
@@ -32,7 +32,7 @@ final class GroupStager {
   StagedGroup stage(List<List<GroupPart>> transactions) throws Exception {
     StagedGroup group = new StagedGroup();
     Map<List<Object>, StagedGroup.Shape> shapes = new HashMap<>();
-    List<RowSink> appenders = new ArrayList<>(); // one for each shape, at its index
+    List<RowSink> sinks = new ArrayList<>(); // one for each shape, at its index
     try {
       for (int txn = 0; txn < transactions.size(); txn++) {
         List<StagedGroup.Member> members = new ArrayList<>();
@@ -54,14 +54,14 @@ final class GroupStager {
               shapes.put(key, shape);
               group.shapes.add(shape);
               stager.create(shape.table(), mapping.staged());
-              appenders.add(stager.appender(shape.table(), mapping.staged()));
+              sinks.add(stager.smallRows(shape.table(), mapping.staged()));
             }
             ErrorSink errors = new ErrorSink(part.errorFile(), part.request().service().dialect(), mapping.header(),
               limits.summaryErrors());
             int index = shape.members().size();
             long read;
             try {
-              read = stager.load(appenders.get(shape.index()), reader, shape.mapping(), errors, txn, index);
+              read = stager.load(sinks.get(shape.index()), reader, shape.mapping(), errors, txn, index);
             } catch (Exception e) {
               errors.close();
               throw e;
@@ -72,11 +72,17 @@ final class GroupStager {
           }
         }
       }
-      for (RowSink appender : appenders) {
-        appender.finish();
+      for (RowSink sink : sinks) {
+        sink.finish();
       }
       for (StagedGroup.Shape shape : group.shapes) {
+        stager.staged(shape.table(), shape.members().stream().mapToLong(StagedGroup.Member::read).sum());
         stager.markDuplicateKeys(shape.table(), shape.service().keys());
+      }
+      for (StagedGroup.Shape shape : group.shapes) {
+        for (StagedGroup.Member member : shape.members()) {
+          member.errors().markStaged();
+        }
       }
       return group;
     } catch (ProblemException e) {
@@ -86,8 +92,8 @@ final class GroupStager {
       group.closeQuietly();
       throw e;
     } finally {
-      for (RowSink appender : appenders) {
-        appender.close();
+      for (RowSink sink : sinks) {
+        sink.close();
       }
     }
   }

@@ -29,11 +29,15 @@ import java.util.stream.Collectors;
  */
 final class Merger {
   private static final String ACCEPTED = "__code IS NULL";
+  /** The suffix of the temporary table of an upsert's rows completed with the values they keep. */
+  static final String MERGED = "_merged";
   private final Connection connection;
+  private final Dialect dialect;
   private final Services services;
 
-  Merger(Connection connection, Services services) {
+  Merger(Connection connection, Dialect dialect, Services services) {
     this.connection = connection;
+    this.dialect = dialect;
     this.services = services;
   }
 
@@ -47,6 +51,7 @@ final class Merger {
    * ({@code siblings}), whichever part comes first.
    */
   ImportResult apply(StagedImport staged, List<StagedImport> siblings) throws SQLException, IOException {
+    staged.errors().resetToStaged(); // a transaction run again reports its set-based rejections again
     if (staged.request().mode() == ImportMode.DELETE) {
       markStillReferenced(staged);
     } else {
@@ -67,12 +72,26 @@ final class Merger {
     return result(staged, 0, 0, update("DELETE FROM " + table(staged) + matched(staged)), false);
   }
 
+  /**
+   * The table becomes the accepted rows. With real keys, the rows whose keys stay are updated in
+   * place (a delete of every row would break the foreign keys that point to them until the
+   * statement's end); without, every row is deleted and the new ones inserted.
+   */
   private ImportResult replace(StagedImport staged) throws SQLException, IOException {
     refuseRemovingReferencedKeys(staged);
     long accepted = accepted(staged);
     long updated = count("SELECT count(*) FROM " + table(staged) + matched(staged));
-    long deleted = update("DELETE FROM " + table(staged)) - updated;
-    insert(staged, "SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED);
+    ServiceDefinition service = staged.request().service();
+    String select = "SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED;
+    long deleted;
+    if (dialect.enforcesKeys()) {
+      deleted = update("DELETE FROM " + table(staged) + " t WHERE NOT EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s."
+        + ACCEPTED + " AND " + Sql.keysMatch(service.keys(), "s", "t") + ")");
+      update(insertInto(service, service.columns()) + select + onConflictUpdate(service, service.columns()));
+    } else {
+      deleted = update("DELETE FROM " + table(staged)) - updated;
+      update(insertInto(service, service.columns()) + select);
+    }
     return result(staged, accepted - updated, updated, deleted, false);
   }
 
@@ -82,13 +101,36 @@ final class Merger {
     return result(staged, accepted - updated, updated, 0, false);
   }
 
-  /** Upserts the accepted rows of a staging table (of one part, or of parts whose keys are disjoint); the rows replaced. */
+  /**
+   * Upserts the accepted rows of a staging table (of one part, or of parts whose keys are
+   * disjoint); the rows replaced. With real keys it is one {@code INSERT ... ON CONFLICT} of the
+   * columns the file carries, so the others keep their values.
+   */
   long upsert(String table, HeaderMapping mapping, ServiceDefinition service) throws SQLException {
+    if (dialect.enforcesKeys()) {
+      long updated = count("SELECT count(*) FROM " + table + " s WHERE s." + ACCEPTED + " AND EXISTS (SELECT 1 FROM "
+        + Sql.quote(service.table()) + " t WHERE " + Sql.keysMatch(service.keys(), "s", "t") + ")");
+      List<Column> carried = service.columns().stream().filter(mapping::carries).toList();
+      update(insertInto(service, carried) + "SELECT " + Sql.columnList(carried, "") + " FROM " + table + " WHERE " + ACCEPTED
+        + onConflictUpdate(service, carried));
+      return updated;
+    }
     String source = keepAbsentValues(table, mapping, service);
     long updated = update("DELETE FROM " + Sql.quote(service.table()) + matched(table, service));
-    update("INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(service.columns(), "") + ") SELECT "
-      + Sql.columnList(service.columns(), "") + " FROM " + source);
+    update(insertInto(service, service.columns()) + "SELECT " + Sql.columnList(service.columns(), "") + " FROM " + source
+      + " src");
     return updated;
+  }
+
+  private static String insertInto(ServiceDefinition service, List<Column> columns) {
+    return "INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(columns, "") + ") ";
+  }
+
+  /** {@code ON CONFLICT} of the keys: the given non-key columns take the new row's values. */
+  private static String onConflictUpdate(ServiceDefinition service, List<Column> columns) {
+    String set = columns.stream().filter(c -> !c.key())
+      .map(c -> Sql.quote(c.name()) + " = EXCLUDED." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+    return " ON CONFLICT (" + Sql.columnList(service.keys(), "") + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);
   }
 
   private static String table(StagedImport staged) {
@@ -119,7 +161,7 @@ final class Merger {
     if (service.columns().stream().allMatch(mapping::carries)) {
       return "(SELECT " + selectAll(mapping, service) + " FROM " + table + " WHERE " + ACCEPTED + ")";
     }
-    String merged = table + "_merged";
+    String merged = table + MERGED;
     String columns = service.columns().stream()
       .map(c -> (mapping.carries(c) ? "s." : "t.") + Sql.quote(c.name()) + " AS " + Sql.quote(c.name()))
       .collect(Collectors.joining(", "));
@@ -129,19 +171,14 @@ final class Merger {
   }
 
   /** Every column of the service in declared order; NULL for the columns the file lacks. */
-  private static String selectAll(StagedImport staged) {
+  private String selectAll(StagedImport staged) {
     return selectAll(staged.mapping(), staged.request().service());
   }
 
-  private static String selectAll(HeaderMapping mapping, ServiceDefinition service) {
+  private String selectAll(HeaderMapping mapping, ServiceDefinition service) {
     return service.columns().stream()
-      .map(c -> mapping.carries(c) ? Sql.quote(c.name()) : "CAST(NULL AS " + Sql.type(c) + ")")
+      .map(c -> mapping.carries(c) ? Sql.quote(c.name()) : "CAST(NULL AS " + dialect.type(c) + ")")
       .collect(Collectors.joining(", "));
-  }
-
-  private void insert(StagedImport staged, String select) throws SQLException {
-    ServiceDefinition service = staged.request().service();
-    update("INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(service.columns(), "") + ") " + select);
   }
 
   private void checkReferences(StagedImport staged, List<StagedImport> siblings) throws SQLException {
@@ -171,8 +208,9 @@ final class Merger {
           .append(" AND p.__txn <= s.__txn AND p.").append(targetKey).append(" = s.").append(value).append(")");
       }
       if (column.reference().accumulate()) {
+        // with real keys a concurrent transaction may add the same key first
         update("INSERT INTO " + Sql.quote(target.table()) + " (" + targetKey + ") SELECT DISTINCT s." + value + " FROM "
-          + table + " s WHERE s." + ACCEPTED + " AND " + missing);
+          + table + " s WHERE s." + ACCEPTED + " AND " + missing + (dialect.enforcesKeys() ? " ON CONFLICT DO NOTHING" : ""));
       } else {
         update("UPDATE " + table + " s SET __code = '" + CauseCode.UNKNOWN_REFERENCE + "', __cause = "
           + Sql.literal(column.name() + " ") + " || CAST(s." + value + " AS VARCHAR) || "
@@ -232,7 +270,7 @@ final class Merger {
         String[] fields = new String[header.size()];
         for (int i = 0; i < columns.size(); i++) {
           Column column = columns.get(i);
-          fields[mapping.fieldIndex(i)] = column.format(Sql.read(rows, i + 3, column.type()));
+          fields[mapping.fieldIndex(i)] = column.format(dialect.read(rows, i + 3, column.type()));
         }
         errorsOfPart.apply(rows.getInt(1)).add(new RowError(rows.getLong(2), fields, rows.getString(columns.size() + 3),
           CauseCode.valueOf(rows.getString(columns.size() + 4))));

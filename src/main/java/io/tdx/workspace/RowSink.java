@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 
 /** Where the staging of an import puts its validated rows: one staging table, row by row. */
-interface RowSink extends AutoCloseable {
+public interface RowSink extends AutoCloseable {
 
   /** One validated row of part {@code part} of transaction {@code txn}, from CSV line {@code line}. */
   void add(int txn, int part, long line, Object[] values) throws IOException, SQLException;

@@ -23,11 +23,14 @@ import org.slf4j.LoggerFactory;
  * newly declared optional columns, and refuses (naming the service and column) any other
  * difference, which would need a migration the server cannot guess.
  *
- * <p>Key columns are {@code NOT NULL} and recorded in {@code tdx_keys}; they are not a DuckDB
- * {@code PRIMARY KEY}: DuckDB builds primary-key (ART) indexes in memory, and a table of tens of
- * millions of keys does not fit (a 30M-row sales table ran out of a 4 GB limit at commit). The
- * server keeps keys unique itself: duplicate keys in a file are rejected, and every merge runs
- * set-based against the table's current state, one writer at a time.
+ * <p>Key columns are {@code NOT NULL} and recorded in {@code tdx_keys}. On an engine that
+ * enforces keys ({@link Dialect#enforcesKeys}, PostgreSQL) they are the table's {@code PRIMARY
+ * KEY}, and a declared reference to a service with a one-column key of the same type is a
+ * {@code FOREIGN KEY} (named {@code tdx_fk_...}, dropped again when the declaration goes). On
+ * DuckDB they are not a {@code PRIMARY KEY}: DuckDB builds primary-key (ART) indexes in memory,
+ * and a table of tens of millions of keys does not fit (a 30M-row sales table ran out of a 4 GB
+ * limit at commit). The server keeps keys unique itself there: duplicate keys in a file are
+ * rejected, and every merge runs set-based against the table's current state, one writer at a time.
  */
 final class SchemaManager {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaManager.class);
@@ -37,29 +40,30 @@ final class SchemaManager {
 
   static final String KEYS_TABLE = "tdx_keys";
 
-  static void apply(Connection connection, Services services) throws SQLException {
+  static void apply(Connection connection, Dialect dialect, Services services) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS " + KEYS_TABLE + " (table_name VARCHAR NOT NULL, key_columns VARCHAR NOT NULL)");
     }
-    TxnRecords.create(connection);
+    TxnRecords.create(connection, dialect);
     for (ServiceDefinition service : services.all()) {
-      Map<String, ExistingColumn> existing = columns(connection, service.table());
+      Map<String, ExistingColumn> existing = columns(connection, dialect, service.table());
       if (existing.isEmpty()) {
-        create(connection, service);
+        create(connection, dialect, service);
       } else {
-        reconcile(connection, service, existing);
+        reconcile(connection, dialect, service, existing);
       }
+    }
+    if (dialect.enforcesKeys()) {
+      ForeignKeys.apply(connection, dialect, services);
     }
   }
 
   private record ExistingColumn(String name, String type, boolean nullable) {
   }
 
-  private static Map<String, ExistingColumn> columns(Connection connection, String table) throws SQLException {
+  private static Map<String, ExistingColumn> columns(Connection connection, Dialect dialect, String table) throws SQLException {
     Map<String, ExistingColumn> columns = new LinkedHashMap<>();
-    try (PreparedStatement statement = connection.prepareStatement(
-      "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
-        + "WHERE table_schema = 'main' AND lower(table_name) = lower(?) ORDER BY ordinal_position")) {
+    try (PreparedStatement statement = connection.prepareStatement(dialect.columnsQuery())) {
       statement.setString(1, table);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
@@ -71,12 +75,13 @@ final class SchemaManager {
     return columns;
   }
 
-  private static void create(Connection connection, ServiceDefinition service) throws SQLException {
+  private static void create(Connection connection, Dialect dialect, ServiceDefinition service) throws SQLException {
     String columns = service.columns().stream()
-      .map(c -> Sql.quote(c.name()) + " " + Sql.type(c) + (c.optional() ? "" : " NOT NULL"))
+      .map(c -> Sql.quote(c.name()) + " " + dialect.type(c) + (c.optional() ? "" : " NOT NULL"))
       .collect(Collectors.joining(", "));
+    String key = dialect.enforcesKeys() ? ", PRIMARY KEY (" + Sql.columnList(service.keys(), "") + ")" : "";
     try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE " + Sql.quote(service.table()) + " (" + columns + ")");
+      statement.execute("CREATE TABLE " + Sql.quote(service.table()) + " (" + columns + key + ")");
     }
     try (PreparedStatement record = connection.prepareStatement("INSERT INTO " + KEYS_TABLE + " VALUES (lower(?), ?)")) {
       record.setString(1, service.table());
@@ -86,7 +91,8 @@ final class SchemaManager {
     LOG.info("created table {} for service {}", service.table(), service.prefix());
   }
 
-  private static void reconcile(Connection connection, ServiceDefinition service, Map<String, ExistingColumn> existing)
+  private static void reconcile(Connection connection, Dialect dialect, ServiceDefinition service,
+                                Map<String, ExistingColumn> existing)
     throws SQLException {
     String where = "service '" + service.prefix() + "' (table " + service.table() + ")";
     List<Column> added = new ArrayList<>();
@@ -98,8 +104,8 @@ final class SchemaManager {
             + (column.key() ? "as a key" : "required") + " but the table has no such column; existing rows would have no value");
         }
         added.add(column);
-      } else if (!found.type().equalsIgnoreCase(Sql.type(column))) {
-        throw new ConfigException(where + ": column '" + column.name() + "' is declared " + Sql.type(column)
+      } else if (!found.type().equalsIgnoreCase(dialect.type(column))) {
+        throw new ConfigException(where + ": column '" + column.name() + "' is declared " + dialect.type(column)
           + " but the table holds " + found.type());
       } else if (found.nullable() != column.optional()) {
         throw new ConfigException(where + ": column '" + column.name() + "' is declared "
@@ -121,7 +127,8 @@ final class SchemaManager {
     }
     for (Column column : added) {
       try (Statement statement = connection.createStatement()) {
-        statement.execute("ALTER TABLE " + Sql.quote(service.table()) + " ADD COLUMN " + Sql.quote(column.name()) + " " + Sql.type(column));
+        statement.execute("ALTER TABLE " + Sql.quote(service.table()) + " ADD COLUMN " + Sql.quote(column.name()) + " "
+          + dialect.type(column));
       }
       LOG.info("added optional column {} to table {} for service {}", column.name(), service.table(), service.prefix());
     }

@@ -11,44 +11,31 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** SQL text and JDBC values for declared columns. */
-final class Sql {
+public final class Sql {
   private Sql() {
   }
 
-  static String quote(String identifier) {
+  public static String quote(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
-  static String literal(String text) {
+  public static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  static String type(Column column) {
-    return switch (column.type()) {
-      case STRING -> "VARCHAR";
-      case INT -> "BIGINT";
-      case FLOAT -> "DOUBLE";
-      case DECIMAL -> "DECIMAL(" + column.precision() + "," + column.scale() + ")";
-      case BOOLEAN -> "BOOLEAN";
-      case DATE -> "DATE";
-      case DATETIME -> "TIMESTAMP";
-      case UUID -> "UUID";
-    };
-  }
-
-  static String columnList(List<Column> columns, String qualifier) {
+  public static String columnList(List<Column> columns, String qualifier) {
     return columns.stream().map(c -> qualifier + quote(c.name())).collect(Collectors.joining(", "));
   }
 
   /** {@code a.k1 = b.k1 AND a.k2 = b.k2} over the given key columns. */
-  static String keysMatch(List<Column> keys, String left, String right) {
+  public static String keysMatch(List<Column> keys, String left, String right) {
     return keys.stream()
       .map(k -> left + "." + quote(k.name()) + " = " + right + "." + quote(k.name()))
       .collect(Collectors.joining(" AND "));
   }
 
   /** Reads a column's typed value (null for SQL NULL) as {@link Column#parse} would produce it. */
-  static Object read(ResultSet rows, int index, ColumnType type) throws SQLException {
+  public static Object read(ResultSet rows, int index, ColumnType type) throws SQLException {
     Object value = switch (type) {
       case STRING -> rows.getString(index);
       case INT -> rows.getLong(index);

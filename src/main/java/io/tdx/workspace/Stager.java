@@ -17,13 +17,12 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.sql.Connection;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Phase one of an import, outside any write transaction: streams the CSV through the parser and
- * the row validator into a temporary staging table (through CSV segments DuckDB reads itself), rejected rows into
+ * the row validator into a temporary staging table (by the engine's bulk loader), rejected rows into
  * the error file, then marks keys that appear twice in the file. A staging table may hold
  * several parts ({@code __part}) of several transactions ({@code __txn}) of a group commit; a
  * single import is part 0 of transaction 0.
@@ -31,17 +30,14 @@ import org.duckdb.DuckDBConnection;
 final class Stager {
   /** How many line numbers a duplicate key's cause names (the smallest ones). */
   static final int LINES_SHOWN = 5;
-  private final DuckDBConnection connection;
+  private final Connection connection;
+  private final Engine engine;
   private final Limits limits;
-  private final Path segments;
-  private final Executor segmentLoader;
 
-  /** {@code segments}: the directory for the CSV segments of imports; {@code segmentLoader} loads them. */
-  Stager(DuckDBConnection connection, Limits limits, Path segments, Executor segmentLoader) {
+  Stager(Connection connection, Engine engine, Limits limits) {
     this.connection = connection;
+    this.engine = engine;
     this.limits = limits;
-    this.segments = segments;
-    this.segmentLoader = segmentLoader;
   }
 
   StagedImport stage(ImportRequest request, InputStream input, String table, Path errorFile)
@@ -52,14 +48,15 @@ final class Stager {
       ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), mapping.header(), limits.summaryErrors());
       try {
         long read;
-        try (RowSink rows = new CsvSegmentSink(connection, segmentLoader, table, mapping.staged(), segments, limits.maxLineChars(),
-          CsvSegmentSink.SEGMENT_BYTES, CsvSegmentSink.COMPRESS_AFTER_BYTES)) {
+        try (RowSink rows = engine.bulkRows(connection, table, mapping.staged())) {
           read = load(rows, reader, mapping, errors, 0, 0);
           rows.finish();
         }
+        engine.staged(connection, table, read);
         if (request.mode() != ImportMode.DELETE) {
           markDuplicateKeys(table, request.service().keys());
         }
+        errors.markStaged();
         return new StagedImport(request, mapping, table, read, errors);
       } catch (IOException | SQLException | RuntimeException e) {
         errors.close();
@@ -69,16 +66,22 @@ final class Stager {
   }
 
   void create(String table, List<Column> columns) throws SQLException {
-    String definition = columns.stream().map(c -> Sql.quote(c.name()) + " " + Sql.type(c)).collect(Collectors.joining(", "));
+    String definition = columns.stream().map(c -> Sql.quote(c.name()) + " " + engine.dialect().type(c))
+      .collect(Collectors.joining(", "));
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TEMP TABLE " + table + " (__txn INTEGER, __part INTEGER, __line BIGINT, " + definition
         + ", __code VARCHAR, __cause VARCHAR)");
     }
   }
 
-  /** Rows appended to a staging table with DuckDB's appender (for small parts). */
-  RowSink appender(String table, List<Column> columns) throws SQLException {
-    return new AppenderSink(connection.createAppender("temp", "main", table), columns);
+  /** Rows of small parts for a staging table; several may be open at once. */
+  RowSink smallRows(String table, List<Column> columns) throws SQLException {
+    return engine.smallRows(connection, table, columns);
+  }
+
+  /** Called once a staging table holds all its rows. */
+  void staged(String table, long rows) throws SQLException {
+    engine.staged(connection, table, rows);
   }
 
   /** Adds a part's valid rows as part {@code part} of transaction {@code txn}; rejected rows go to its error file. */
@@ -107,8 +110,8 @@ final class Stager {
   void markDuplicateKeys(String table, List<Column> keys) throws SQLException {
     String keyList = "__part, " + Sql.columnList(keys, "");
     String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
-    String cause = Sql.literal("key (" + names + ") appears on lines ") + " || array_to_string(min(__line, " + LINES_SHOWN
-      + "), ', ') || CASE WHEN count(*) > " + LINES_SHOWN + " THEN ' and ' || (count(*) - " + LINES_SHOWN
+    String cause = Sql.literal("key (" + names + ") appears on lines ") + " || array_to_string("
+      + engine.dialect().smallest("__line", LINES_SHOWN) + ", ', ') || CASE WHEN count(*) > " + LINES_SHOWN + " THEN ' and ' || (count(*) - " + LINES_SHOWN
       + ") || ' more' ELSE '' END";
     String duplicated = "SELECT " + keyList + ", " + cause + " AS cause FROM " + table + " GROUP BY " + keyList
       + " HAVING count(*) > 1";

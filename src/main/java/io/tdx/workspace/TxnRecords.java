@@ -24,29 +24,37 @@ final class TxnRecords {
   private TxnRecords() {
   }
 
-  static void create(Connection connection) throws SQLException {
+  static void create(Connection connection, Dialect dialect) throws SQLException {
+    String timestamp = dialect.timestampType();
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE
-        + " (id VARCHAR NOT NULL, state VARCHAR NOT NULL, finished TIMESTAMP NOT NULL, document VARCHAR NOT NULL)");
+        + " (id VARCHAR NOT NULL, state VARCHAR NOT NULL, finished " + timestamp + " NOT NULL, document VARCHAR NOT NULL)");
       // records of earlier versions get their creation time from their documents
-      statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS created TIMESTAMP");
-      statement.execute("UPDATE " + TABLE + " SET created = " + CREATED + " WHERE created IS NULL");
+      statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS created " + timestamp);
+      statement.execute("UPDATE " + TABLE + " SET created = " + created(dialect) + " WHERE created IS NULL");
+      if (dialect.enforcesKeys()) {
+        statement.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_id ON " + TABLE + " (id)");
+        statement.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_created ON " + TABLE + " (created, id)");
+      }
     }
   }
 
   /** A record's creation time: its document's, or (a record of a transaction recovered without one) its end. */
-  private static final String CREATED = "coalesce(TRY_CAST(json_extract_string(document, '$.created') AS TIMESTAMP), finished)";
+  private static String created(Dialect dialect) {
+    return dialect.createdOf("document", "finished");
+  }
 
   /** Saves records, replacing any of the same ids: one DELETE and one INSERT for all of them. */
-  static void saveAll(Connection connection, List<TxnRecord> records) throws SQLException {
+  static void saveAll(Connection connection, Dialect dialect, List<TxnRecord> records) throws SQLException {
     if (records.isEmpty()) {
       return;
     }
     String ids = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
-    String values = String.join(", ", java.util.Collections.nCopies(records.size(), "(?, ?, ?, ?)"));
+    String values = String.join(", ", java.util.Collections.nCopies(records.size(), "(?, ?, CAST(? AS " + dialect.timestampType() + "), ?)"));
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + ids + ")");
          PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
-           + " SELECT id, state, finished, document, " + CREATED + " FROM (VALUES " + values + ") v(id, state, finished, document)")) {
+           + " SELECT id, state, finished, document, " + created(dialect) + " FROM (VALUES " + values
+           + ") v(id, state, finished, document)")) {
       for (int i = 0; i < records.size(); i++) {
         TxnRecord record = records.get(i);
         delete.setString(i + 1, record.id());
@@ -73,14 +81,15 @@ final class TxnRecords {
    * Up to {@code limit} documents ordered by creation time, then id, after the given position
    * (none when {@code afterCreated} is null), optionally in one state.
    */
-  static List<String> page(Connection connection, String state, Instant afterCreated, String afterId, int limit)
+  static List<String> page(Connection connection, Dialect dialect, String state, Instant afterCreated, String afterId, int limit)
     throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT document FROM " + TABLE + " WHERE true");
     if (state != null) {
       sql.append(" AND state = ?");
     }
     if (afterCreated != null) {
-      sql.append(" AND (created > CAST(? AS TIMESTAMP) OR (created = CAST(? AS TIMESTAMP) AND id > ?))");
+      String at = "CAST(? AS " + dialect.timestampType() + ")";
+      sql.append(" AND (created > " + at + " OR (created = " + at + " AND id > ?))");
     }
     sql.append(" ORDER BY created, id LIMIT ?");
     try (PreparedStatement query = connection.prepareStatement(sql.toString())) {

@@ -13,8 +13,15 @@ public interface Workspace extends AutoCloseable {
 
   /** Opens (creating on first start) the configured workspace and checks every table against its declaration. */
   static Workspace open(TdxConfig config) {
-    return DuckDbWorkspace.open(config);
+    return SqlWorkspace.open(config);
   }
+
+  /**
+   * The failure of a job on this workspace as a client should hear it: a database that cannot
+   * be reached becomes {@code 503 workspace-unavailable} with a {@code Retry-After}; anything
+   * else is returned unchanged.
+   */
+  Throwable explain(Throwable failure);
 
   /**
    * Makes the workspace serve these services from now on: creates their tables and adds new

@@ -1,21 +1,19 @@
-package io.tdx.workspace;
+package io.tdx.workspace.duckdb;
 
 import io.tdx.csv.CsvRowWriter;
 import io.tdx.files.CountingOutputStream;
 import io.tdx.service.Column;
-import io.tdx.service.CsvDialect;
+import io.tdx.workspace.CanonicalText;
+import io.tdx.workspace.RowSink;
+import io.tdx.workspace.Sql;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,8 +37,6 @@ final class CsvSegmentSink implements RowSink {
    * spills far less. Below it, the checkpoint's cost (about 0.5 s a million rows) buys nothing.
    */
   static final long COMPRESS_AFTER_BYTES = 256L << 20;
-  private static final CsvDialect SEGMENT_DIALECT = new CsvDialect(',', '"', (char) 0);
-  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
   private final Connection connection;
   private final Executor loader;
   private final String table;
@@ -70,7 +66,7 @@ final class CsvSegmentSink implements RowSink {
     // A record of maxLineChars characters may take 3 bytes a character, and twice that quoted.
     long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
     String types = "{'__txn': 'INTEGER', '__part': 'INTEGER', '__line': 'BIGINT'"
-      + columns.stream().map(c -> ", " + Sql.literal(c.name()) + ": " + Sql.literal(Sql.type(c))).collect(Collectors.joining())
+      + columns.stream().map(c -> ", " + Sql.literal(c.name()) + ": " + Sql.literal(DuckDbDialect.TYPES.type(c))).collect(Collectors.joining())
       + "}";
     this.insert = "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(columns, "") + ") SELECT * FROM read_csv(%s,"
       + " columns = " + types + ", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
@@ -86,7 +82,7 @@ final class CsvSegmentSink implements RowSink {
     fields[1] = Integer.toString(part);
     fields[2] = Long.toString(line);
     for (int i = 0; i < values.length; i++) {
-      fields[i + 3] = text(columns.get(i), values[i]);
+      fields[i + 3] = CanonicalText.of(columns.get(i), values[i]);
     }
     writer.write(fields);
     if (counter.count() >= segmentBytes) {
@@ -94,24 +90,11 @@ final class CsvSegmentSink implements RowSink {
     }
   }
 
-  /** A value as DuckDB's CSV reader reads it back exactly; empty for NULL (a staged string is never empty). */
-  private static String text(Column column, Object value) {
-    if (value == null) {
-      return null;
-    }
-    return switch (column.type()) {
-      case DECIMAL -> ((BigDecimal) value).toPlainString();
-      case DATE -> DateTimeFormatter.ISO_LOCAL_DATE.format((LocalDate) value);
-      case DATETIME -> TIMESTAMP.format((LocalDateTime) value);
-      default -> value.toString();
-    };
-  }
-
   private void open() throws IOException {
     segment = Files.createTempFile(directory, "segment-", ".csv");
     file = Files.newOutputStream(segment);
     counter = new CountingOutputStream(new BufferedOutputStream(file, 1 << 16));
-    writer = new CsvRowWriter(counter, SEGMENT_DIALECT);
+    writer = new CsvRowWriter(counter, CanonicalText.CSV);
   }
 
   /** Hands the current segment to the loader once the previous one is loaded, which may throw what DuckDB refused. */

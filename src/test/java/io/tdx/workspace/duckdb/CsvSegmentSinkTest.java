@@ -1,4 +1,4 @@
-package io.tdx.workspace;
+package io.tdx.workspace.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tdx.service.Column;
 import io.tdx.service.ColumnType;
+import io.tdx.workspace.Sql;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,10 +76,20 @@ class CsvSegmentSinkTest {
     };
   }
 
+  /** The staging table as the stager creates it. */
+  private void createStaged() throws SQLException {
+    String definition = columns.stream().map(c -> Sql.quote(c.name()) + " " + DuckDbDialect.TYPES.type(c))
+      .collect(java.util.stream.Collectors.joining(", "));
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TEMP TABLE staged (__txn INTEGER, __part INTEGER, __line BIGINT, " + definition
+        + ", __code VARCHAR, __cause VARCHAR)");
+    }
+  }
+
   @Test
   @DisplayName("many small segments, loaded in the background and compressed past a size, give back every value")
   void everyValueBack() throws Exception {
-    new Stager(connection, null, dir, loader).create("staged", columns);
+    createStaged();
     int rows = 5_000;
     try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, 1 << 20, 16 << 10, 64 << 10)) {
       for (int i = 0; i < rows; i++) {
@@ -141,7 +152,7 @@ class CsvSegmentSinkTest {
   @Test
   @DisplayName("a value as long as a record may be (quotes doubled, three bytes a character) loads back whole")
   void longestValues() throws Exception {
-    new Stager(connection, null, dir, loader).create("staged", columns);
+    createStaged();
     int maxLineChars = 1 << 20;
     List<String> values = List.of("\"".repeat(maxLineChars - 10), "日".repeat(maxLineChars - 10));
     try (CsvSegmentSink sink = new CsvSegmentSink(connection, loader, "staged", columns, dir, maxLineChars, 16 << 20, Long.MAX_VALUE)) {

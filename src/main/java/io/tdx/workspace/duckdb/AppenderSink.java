@@ -1,6 +1,7 @@
-package io.tdx.workspace;
+package io.tdx.workspace.duckdb;
 
 import io.tdx.service.Column;
+import io.tdx.workspace.RowSink;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.LocalDate;

@@ -1,0 +1,50 @@
+package io.tdx.workspace;
+
+import io.tdx.service.Column;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What one database engine supplies to the engine-neutral workspace: connections, its SQL, how
+ * validated rows reach a staging table, and which of its failures mean what. An engine is opened
+ * by its {@link WorkspaceDriver}.
+ */
+public interface Engine extends AutoCloseable {
+
+  Dialect dialect();
+
+  /** A connection of its own for one session, in auto-commit mode. */
+  Connection connect() throws SQLException;
+
+  /**
+   * Whether write transactions must take turns in this process (an embedded engine that fails
+   * conflicting writers instead of making them wait); a server database lets them run at once.
+   */
+  boolean writersTakeTurns();
+
+  /** Rows of one large import into a staging table; nothing else runs on the connection until the sink is finished. */
+  RowSink bulkRows(Connection connection, String table, List<Column> columns) throws SQLException;
+
+  /** Rows of small parts into a staging table; several such sinks may be open on one connection at once. */
+  RowSink smallRows(Connection connection, String table, List<Column> columns) throws SQLException;
+
+  /** Called once a staging table holds all its rows (e.g. to gather statistics for the merge's plans). */
+  default void staged(Connection connection, String table, long rows) throws SQLException {
+  }
+
+  /** Drops the temporary tables a session made; its connection goes back to the engine afterwards. */
+  void dropTemporary(Connection connection, List<String> tables) throws SQLException;
+
+  /** Whether a transaction that failed so is worth running again (a serialization failure, a deadlock). */
+  boolean retryable(SQLException failure);
+
+  /** Whether the failure means the database cannot be reached or the connection was lost. */
+  boolean unavailable(SQLException failure);
+
+  /** A short description for logs: the engine and where it is. */
+  String describe();
+
+  @Override
+  void close();
+}

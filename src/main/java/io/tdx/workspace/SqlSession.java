@@ -1,0 +1,236 @@
+package io.tdx.workspace;
+
+import io.tdx.config.Limits;
+import io.tdx.load.ImportRequest;
+import io.tdx.load.ImportResult;
+import io.tdx.problem.ProblemException;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.service.Services;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A session on one connection of the engine. */
+final class SqlSession implements WorkspaceSession {
+  private static final Logger LOG = LoggerFactory.getLogger(SqlSession.class);
+  private final Connection connection;
+  private final Engine engine;
+  private final Services services;
+  private final Limits limits;
+  private final Semaphore writeGate;
+  private final int retries;
+  private final Runnable onClose;
+  private final List<String> temporaryTables = new ArrayList<>();
+
+  SqlSession(Connection connection, Engine engine, Services services, Limits limits, Semaphore writeGate, int retries,
+             Runnable onClose) {
+    this.connection = connection;
+    this.engine = engine;
+    this.services = services;
+    this.limits = limits;
+    this.writeGate = writeGate;
+    this.retries = retries;
+    this.onClose = onClose;
+  }
+
+  private Stager stager() {
+    return new Stager(connection, engine, limits);
+  }
+
+  @Override
+  public StagedImport stage(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
+    return stager().stage(request, csv, stagingTable(), errorFile);
+  }
+
+  @Override
+  public StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception {
+    return new GroupStager(stager(), limits, this::stagingTable).stage(transactions);
+  }
+
+  /** A new staging table's name; the session drops its staging tables (and their merged copies) when it closes. */
+  private String stagingTable() {
+    String table = "tdx_stage_" + temporaryTables.size() / 2;
+    temporaryTables.add(table);
+    temporaryTables.add(table + Merger.MERGED);
+    return table;
+  }
+
+  /**
+   * Runs the work in one database transaction. Where the engine needs it, writers take turns:
+   * DuckDB fails conflicting writers instead of making them wait, and a snapshot taken before
+   * another writer's commit would miss its keys. Elsewhere a transaction that loses a
+   * serialization conflict or a deadlock is run again, up to {@code retries} times.
+   */
+  @Override
+  public <T> T inTransaction(TransactionWork<T> work) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return once(work);
+      } catch (SQLException e) {
+        if (!engine.retryable(e)) {
+          throw e;
+        }
+        if (attempt >= retries) {
+          throw new ProblemException(409, "workspace-conflict", "Conflicting transactions",
+            "the workspace transaction conflicted with concurrent ones " + (attempt + 1) + " times (last: " + e.getMessage()
+              + ", SQLSTATE " + e.getSQLState() + ") and was rolled back each time; nothing was written")
+            .with("attempts", attempt + 1);
+        }
+        LOG.debug("workspace transaction conflicted (SQLSTATE {}), running it again", e.getSQLState());
+        Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20) << attempt);
+      }
+    }
+  }
+
+  private <T> T once(TransactionWork<T> work) throws Exception {
+    if (writeGate != null) {
+      writeGate.acquire();
+    }
+    try {
+      connection.setAutoCommit(false);
+      Transaction transaction = new Transaction();
+      try {
+        T result = work.apply(transaction);
+        if (transaction.rollbackOnly) {
+          connection.rollback();
+        } else {
+          connection.commit();
+        }
+        return result;
+      } catch (Exception | Error e) {
+        rollbackQuietly(e);
+        throw e;
+      } finally {
+        autoCommitQuietly();
+      }
+    } finally {
+      if (writeGate != null) {
+        writeGate.release();
+      }
+    }
+  }
+
+  private void rollbackQuietly(Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e); // the connection is gone; the database rolls the transaction back itself
+    }
+  }
+
+  private void autoCommitQuietly() {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException ignored) {
+      // a broken connection: the engine discards it when the session closes
+    }
+  }
+
+  @Override
+  public Optional<String> findTransaction(String id) throws Exception {
+    return TxnRecords.find(connection, id);
+  }
+
+  @Override
+  public List<String> listTransactions(String state, Instant afterCreated, String afterId, int limit) throws Exception {
+    return TxnRecords.page(connection, engine.dialect(), state, afterCreated, afterId, limit);
+  }
+
+  @Override
+  public Set<String> recordedTransactions() throws Exception {
+    return TxnRecords.known(connection);
+  }
+
+  @Override
+  public int purgeTransactions(Instant before) throws Exception {
+    return inTransaction(tx -> TxnRecords.purge(connection, before));
+  }
+
+  /** An export outside any write transaction: one read transaction, so that the engine can stream it with a cursor. */
+  @Override
+  public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
+    connection.setAutoCommit(false);
+    try {
+      ExportSummary summary = Exporter.export(connection, engine.dialect(), service, csv);
+      connection.commit();
+      return summary;
+    } catch (Exception | Error e) {
+      rollbackQuietly(e);
+      throw e;
+    } finally {
+      autoCommitQuietly();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (!temporaryTables.isEmpty()) {
+        engine.dropTemporary(connection, temporaryTables);
+      }
+    } catch (SQLException ignored) {
+      // closing the connection drops its temporary tables anyway
+    } finally {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // nothing more to release
+      }
+      onClose.run();
+    }
+  }
+
+  private final class Transaction implements WorkspaceTransaction {
+    private boolean rollbackOnly;
+
+    @Override
+    public ImportResult apply(StagedImport staged) throws Exception {
+      return apply(staged, List.of());
+    }
+
+    @Override
+    public ImportResult apply(StagedImport staged, List<StagedImport> siblings) throws Exception {
+      ImportResult result = new Merger(connection, engine.dialect(), services).apply(staged, siblings);
+      if (result.aborted()) {
+        rollbackOnly = true;
+      }
+      return result;
+    }
+
+    @Override
+    public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
+      return Exporter.export(connection, engine.dialect(), service, csv);
+    }
+
+    @Override
+    public List<List<ImportResult>> applyGroup(StagedGroup group) throws Exception {
+      return new GroupMerger(connection, engine.dialect(), services).apply(group);
+    }
+
+    @Override
+    public void recordAll(List<TxnRecord> records) throws Exception {
+      TxnRecords.saveAll(connection, engine.dialect(), records);
+    }
+
+    @Override
+    public void record(String id, String state, Instant finished, String document) throws Exception {
+      recordAll(List.of(new TxnRecord(id, state, finished, document)));
+    }
+
+    @Override
+    public void setRollbackOnly() {
+      rollbackOnly = true;
+    }
+  }
+}

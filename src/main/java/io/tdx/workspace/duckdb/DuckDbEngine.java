@@ -1,0 +1,137 @@
+package io.tdx.workspace.duckdb;
+
+import io.tdx.config.ConfigException;
+import io.tdx.config.TdxConfig;
+import io.tdx.service.Column;
+import io.tdx.workspace.Dialect;
+import io.tdx.workspace.Engine;
+import io.tdx.workspace.RowSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded DuckDB: one database file under the data directory, one duplicate of its
+ * connection per session. DuckDB fails a writer that conflicts with another instead of making it
+ * wait, so writers take turns. Large imports stage through CSV segments DuckDB reads itself;
+ * small parts through its appender.
+ */
+final class DuckDbEngine implements Engine {
+  private final DuckDBConnection root;
+  private final String url;
+  private final int maxLineChars;
+  private final Path segments;
+  private final ExecutorService segmentLoader = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "tdx-segment-loader");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private DuckDbEngine(DuckDBConnection root, String url, int maxLineChars, Path segments) {
+    this.root = root;
+    this.url = url;
+    this.maxLineChars = maxLineChars;
+    this.segments = segments;
+  }
+
+  static DuckDbEngine open(TdxConfig config) {
+    Path spill = config.dataDir().resolve("tmp").resolve("duckdb");
+    Path segments = config.dataDir().resolve("tmp").resolve("staging");
+    try {
+      Files.createDirectories(spill);
+      Files.createDirectories(segments);
+      try (Stream<Path> leftovers = Files.list(segments)) {
+        for (Path file : leftovers.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
+    }
+    Properties properties = new Properties();
+    properties.setProperty("jdbc_stream_results", "true");
+    properties.setProperty("memory_limit", config.workspace().memoryLimit());
+    properties.setProperty("threads", Integer.toString(config.workspace().threads()));
+    properties.setProperty("temp_directory", spill.toString());
+    String url = config.workspace().url();
+    try {
+      DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection(url, properties);
+      return new DuckDbEngine(root, url, config.limits().maxLineChars(), segments);
+    } catch (SQLException e) {
+      throw new ConfigException("cannot open workspace " + url + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Dialect dialect() {
+    return DuckDbDialect.TYPES;
+  }
+
+  @Override
+  public Connection connect() throws SQLException {
+    return root.duplicate();
+  }
+
+  @Override
+  public boolean writersTakeTurns() {
+    return true;
+  }
+
+  @Override
+  public RowSink bulkRows(Connection connection, String table, List<Column> columns) {
+    return new CsvSegmentSink(connection, segmentLoader, table, columns, segments, maxLineChars,
+      CsvSegmentSink.SEGMENT_BYTES, CsvSegmentSink.COMPRESS_AFTER_BYTES);
+  }
+
+  @Override
+  public RowSink smallRows(Connection connection, String table, List<Column> columns) throws SQLException {
+    return new AppenderSink(((DuckDBConnection) connection).createAppender("temp", "main", table), columns);
+  }
+
+  @Override
+  public void dropTemporary(Connection connection, List<String> tables) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      for (String table : tables) {
+        statement.execute("DROP TABLE IF EXISTS temp.main." + table);
+      }
+    }
+  }
+
+  /** Writers take turns: no two transactions conflict. */
+  @Override
+  public boolean retryable(SQLException failure) {
+    return false;
+  }
+
+  /** An embedded database cannot go away while the process runs. */
+  @Override
+  public boolean unavailable(SQLException failure) {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return url;
+  }
+
+  @Override
+  public void close() {
+    segmentLoader.shutdown();
+    try {
+      root.close();
+    } catch (SQLException e) {
+      org.slf4j.LoggerFactory.getLogger(DuckDbEngine.class).warn("closing the workspace failed", e);
+    }
+  }
+}
