@@ -124,7 +124,7 @@ public final class Tdx {
             TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, owners, jobs, workspace, reloader,
               files);
             LOG.info("TDX server listening on {} ({} services, {} event loops, workspace {})", server.url(),
-              config.services().all().size(), config.httpInstances(), config.workspace().url());
+              config.services().all().size(), config.httpInstances(), workspace.describe());
             return server;
           });
       });

@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.DisplayName;
@@ -40,9 +39,9 @@ class RestartTest {
     try (TestServer tdx = TestServer.start(dataDir)) {
       tdx.post("/products", ImportTest.PRODUCTS);
     }
-    try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("workspace.duckdb"));
+    try (Connection db = TestWorkspace.connect(dataDir);
          Statement statement = db.createStatement();
-         ResultSet rows = statement.executeQuery("SELECT count(*), sum(PRICE) FROM products")) {
+         ResultSet rows = statement.executeQuery("SELECT count(*), sum(\"PRICE\") FROM products")) {
       rows.next();
       assertEquals(3, rows.getLong(1));
       assertEquals("4.75", rows.getBigDecimal(2).toPlainString());
@@ -60,7 +59,7 @@ class RestartTest {
         price.remove("scale");
         return config;
       }));
-    assertTrue(failure.getMessage().contains("service '/products' (table products): column 'PRICE' is declared DOUBLE"),
+    assertTrue(failure.getMessage().contains("service '/products' (table products): column 'PRICE' is declared " + TestWorkspace.type("DOUBLE")),
       failure.getMessage());
   }
 

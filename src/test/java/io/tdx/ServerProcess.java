@@ -40,6 +40,7 @@ final class ServerProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tdx.cli.Main", "serve"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(TestWorkspace.environment(Path.of(environment.getOrDefault("TDX_DATA_DIR", "process-" + port))));
     builder.environment().putAll(environment);
     builder.environment().put("TDX_HTTP_PORT", Integer.toString(port));
     ServerProcess server = new ServerProcess(port, builder.start());

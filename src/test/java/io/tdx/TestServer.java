@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * A real TDX server for tests: its own Vert.x with the blocked-thread checker set low (any
+ * A real TDX server for tests, on the engine the run is for ({@link TestWorkspace}): its own Vert.x with the blocked-thread checker set low (any
  * event loop blocked for 200 ms is recorded and fails the test), a temporary data directory,
  * a random free port, and a web client.
  */
@@ -77,8 +77,10 @@ public final class TestServer implements AutoCloseable {
 
   /** The shipped configuration ({@code conf/tdx.json}) on a fresh data directory. */
   public static JsonObject shippedConfig(Path dataDir) {
-    return ConfigLoader.load(Map.of()).put("dataDir", dataDir.toString())
+    JsonObject config = ConfigLoader.load(Map.of()).put("dataDir", dataDir.toString())
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2));
+    config.put("workspace", TestWorkspace.configure(config.getJsonObject("workspace", new JsonObject()), dataDir));
+    return config;
   }
 
   public static TestServer start(Path dataDir) {

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.DisplayName;
@@ -51,7 +50,7 @@ class TxnRecordsTest {
       assertEquals(303, poll.statusCode());
       RequestErrorsTest.problem(send(tdx, HttpMethod.POST, txn + "/abort", null), 409, "transaction-not-open");
     }
-    try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("workspace.duckdb"));
+    try (Connection db = TestWorkspace.connect(dataDir);
          Statement statement = db.createStatement();
          ResultSet rows = statement.executeQuery("SELECT state, document FROM tdx_transactions WHERE id = '" + txn.substring(5) + "'")) {
       assertTrue(rows.next());

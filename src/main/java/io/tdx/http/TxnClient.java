@@ -126,16 +126,23 @@ final class TxnClient {
       .compose(reply -> reply.problem() == null ? Future.succeededFuture(reply) : Future.failedFuture(reply.problem()));
   }
 
+  private static final java.util.regex.Pattern UUID_FORM =
+    java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
   /**
    * A transaction no owner holds (finished and left memory, or finished before a restart)
    * answers from its record in the workspace, read beside the workers rather than behind them.
    */
   private Future<TxnReply> recorded(String txn, TxnRequest request) {
-    return jobs.read(workspace -> {
-      try (var session = workspace.session()) {
-        return session.findTransaction(txn);
-      }
-    }).map(found -> {
+    // the server names transactions with UUIDs: any other id has no record to look for
+    Future<java.util.Optional<String>> lookup = !UUID_FORM.matcher(txn).matches()
+      ? Future.succeededFuture(java.util.Optional.empty())
+      : jobs.read(workspace -> {
+        try (var session = workspace.session()) {
+          return session.findTransaction(txn);
+        }
+      });
+    return lookup.map(found -> {
       if (found.isEmpty()) {
         return TxnReply.refused(new ProblemException(404, "unknown-transaction", "Unknown transaction",
           "no transaction " + txn + " (never started, or purged after its retention time)").with("transaction", txn));

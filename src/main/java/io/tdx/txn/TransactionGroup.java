@@ -109,7 +109,7 @@ final class TransactionGroup {
         for (int i = 0; i < jobs.size(); i++) {
           TransactionJob.Outcome outcome = jobs.get(i).committed(results.get(i));
           outcomes.add(outcome);
-          records.add(new TxnRecord(jobs.get(i).txn(), TxnState.COMMITTED.name(), outcome.finished(), outcome.record().encode()));
+          records.add(RecordJobs.record(jobs.get(i).txn(), TxnState.COMMITTED.name(), outcome.finished(), outcome.record()));
         }
         return records;
       });

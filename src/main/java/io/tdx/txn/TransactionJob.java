@@ -134,13 +134,13 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
     }
     Outcome outcome = outcome(true, null, List.copyOf(outcomes.values()));
     // the record commits with the data it describes, or not at all
-    tx.record(txn, TxnState.COMMITTED.name(), outcome.finished(), outcome.record().encode());
+    tx.record(RecordJobs.record(txn, TxnState.COMMITTED.name(), outcome.finished(), outcome.record()));
     return outcome;
   }
 
   private Outcome recordFailure(WorkspaceSession session, Outcome outcome) throws Exception {
     session.inTransaction(tx -> {
-      tx.record(txn, TxnState.FAILED.name(), outcome.finished(), outcome.record().encode());
+      tx.record(RecordJobs.record(txn, TxnState.FAILED.name(), outcome.finished(), outcome.record()));
       return null;
     });
     return outcome;

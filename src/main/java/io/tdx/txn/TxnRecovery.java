@@ -69,7 +69,7 @@ public final class TxnRecovery {
             .put("parts", new JsonArray())
             .put("cause", "the server stopped while the transaction was " + (committing ? "committing" : "open")
               + "; nothing of it was written");
-          tx.record(id, state, now, document.encode());
+          tx.record(RecordJobs.record(id, state, now, document));
         }
         return null;
       });

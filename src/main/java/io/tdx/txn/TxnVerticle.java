@@ -330,7 +330,7 @@ public final class TxnVerticle extends VerticleBase {
     toRecord.subList(0, batch.size()).clear();
     recording = true;
     List<TxnRecord> records = batch.stream()
-      .map(t -> new TxnRecord(t.id, t.state.name(), t.finished, t.toJson().encode())).toList();
+      .map(t -> RecordJobs.record(t.id, t.state.name(), t.finished, t.toJson())).toList();
     jobs.run(RecordJobs.recordAll(records)).onComplete(done -> {
       recording = false;
       if (done.failed() && done.cause() instanceof ProblemException refused && refused.status() == 503) {

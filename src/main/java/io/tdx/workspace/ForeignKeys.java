@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The foreign keys of the declared references, on an engine that enforces keys: one for each
  * reference to a service whose key is one column of the same type, named {@code tdx_fk_<table>_<column>};
  * those the declarations no longer want are dropped. The merge checks references itself (and
- * names the rejected rows); the constraint is what keeps concurrent writers honest.
+ * names the rejected rows); the constraint is what keeps concurrent writers honest. It is checked
+ * at commit ({@code DEFERRABLE INITIALLY DEFERRED}): the parts of one transaction may add a key
+ * and its references in either order.
  */
 final class ForeignKeys {
   private static final Logger LOG = LoggerFactory.getLogger(ForeignKeys.class);
@@ -43,7 +45,7 @@ final class ForeignKeys {
           continue;
         }
         wanted.put(name(service.table(), column.name()), new Constraint(service.table(), "FOREIGN KEY (" + Sql.quote(column.name())
-          + ") REFERENCES " + Sql.quote(target.table()) + " (" + Sql.quote(target.keys().get(0).name()) + ")"));
+          + ") REFERENCES " + Sql.quote(target.table()) + " (" + Sql.quote(target.keys().get(0).name()) + ") DEFERRABLE INITIALLY DEFERRED"));
       }
     }
     Map<String, String> existing = existing(connection);

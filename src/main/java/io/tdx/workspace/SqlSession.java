@@ -224,8 +224,8 @@ final class SqlSession implements WorkspaceSession {
     }
 
     @Override
-    public void record(String id, String state, Instant finished, String document) throws Exception {
-      recordAll(List.of(new TxnRecord(id, state, finished, document)));
+    public void record(TxnRecord record) throws Exception {
+      recordAll(List.of(record));
     }
 
     @Override

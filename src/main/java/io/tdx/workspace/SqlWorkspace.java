@@ -50,6 +50,11 @@ final class SqlWorkspace implements Workspace {
   }
 
   @Override
+  public String describe() {
+    return engine.describe();
+  }
+
+  @Override
   public WorkspaceSession session() {
     Connection connection;
     try {

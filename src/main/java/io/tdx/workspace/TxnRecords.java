@@ -5,8 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -44,28 +45,41 @@ final class TxnRecords {
     return dialect.createdOf("document", "finished");
   }
 
-  /** Saves records, replacing any of the same ids: one DELETE and one INSERT for all of them. */
+  /**
+   * Saves records, replacing any of the same ids: one DELETE and one INSERT for all of them. The
+   * creation time comes with the record, not from its document: a document is never parsed by
+   * the database (PostgreSQL's JSON refuses the escaped NUL a rejected value may hold).
+   */
   static void saveAll(Connection connection, Dialect dialect, List<TxnRecord> records) throws SQLException {
     if (records.isEmpty()) {
       return;
     }
+    String timestamp = "CAST(? AS " + dialect.timestampType() + ")";
     String ids = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
-    String values = String.join(", ", java.util.Collections.nCopies(records.size(), "(?, ?, CAST(? AS " + dialect.timestampType() + "), ?)"));
+    String values = String.join(", ", java.util.Collections.nCopies(records.size(),
+      "(?, ?, " + timestamp + ", ?, coalesce(" + timestamp + ", " + timestamp + "))"));
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + ids + ")");
          PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
-           + " SELECT id, state, finished, document, " + created(dialect) + " FROM (VALUES " + values
-           + ") v(id, state, finished, document)")) {
-      for (int i = 0; i < records.size(); i++) {
-        TxnRecord record = records.get(i);
-        delete.setString(i + 1, record.id());
-        insert.setString(4 * i + 1, record.id());
-        insert.setString(4 * i + 2, record.state());
-        insert.setTimestamp(4 * i + 3, Timestamp.from(record.finished()));
-        insert.setString(4 * i + 4, record.document());
+           + " VALUES " + values)) {
+      for (int k = 0; k < records.size(); k++) {
+        TxnRecord record = records.get(k);
+        delete.setString(k + 1, record.id());
+        int i = 6 * k;
+        insert.setString(i + 1, record.id());
+        insert.setString(i + 2, record.state());
+        insert.setObject(i + 3, utc(record.finished()));
+        insert.setString(i + 4, record.document());
+        insert.setObject(i + 5, record.created() == null ? null : utc(record.created()));
+        insert.setObject(i + 6, utc(record.finished()));
       }
       delete.executeUpdate();
       insert.executeUpdate();
     }
+  }
+
+  /** An instant as the UTC date-time both engines store it as (DuckDB's TIMESTAMP; PostgreSQL's timestamptz in a UTC session). */
+  private static LocalDateTime utc(Instant instant) {
+    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
   static Optional<String> find(Connection connection, String id) throws SQLException {
@@ -126,7 +140,7 @@ final class TxnRecords {
 
   static int purge(Connection connection, Instant before) throws SQLException {
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE finished < ?")) {
-      delete.setTimestamp(1, Timestamp.from(before));
+      delete.setObject(1, utc(before));
       return delete.executeUpdate();
     }
   }

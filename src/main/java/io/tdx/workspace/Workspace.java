@@ -30,6 +30,9 @@ public interface Workspace extends AutoCloseable {
    */
   void load(Services services);
 
+  /** The engine and where its database is, for logs (no password). */
+  String describe();
+
   /** A new session on its own connection; close it when the job is done. */
   WorkspaceSession session();
 

@@ -105,7 +105,7 @@ public interface WorkspaceSession extends AutoCloseable {
     ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
 
     /** Writes a transaction's final record, committed (or not) with everything else of this transaction. */
-    void record(String id, String state, java.time.Instant finished, String document) throws Exception;
+    void record(TxnRecord record) throws Exception;
 
     /** Makes the transaction roll back when the work returns. */
     void setRollbackOnly();
