@@ -49,24 +49,55 @@ def limits_section(runs, results, out):
     return {"read": read, "parse": parse, "import_over_parse": ratio}
 
 
+def engine_limits(kv):
+    """{engine: {threads: figure}} from EngineLimit's lines, threads ascending."""
+    limits = {}
+    for key in kv:
+        if key.startswith("engine_limit."):
+            figure = load_json(kv, key)
+            if figure:
+                limits.setdefault(figure["engine"], {})[figure["threads"]] = figure
+    return {engine: dict(sorted(by_threads.items())) for engine, by_threads in limits.items()}
+
+
 def load_section(kv, out):
     runs = [r for r in (load_json(kv, "load.async"), load_json(kv, "load.sync")) if r]
-    if not runs:
-        return None
+    limits = engine_limits(kv)
+    if not runs and not limits:
+        return None, limits
+    engine = kv.get("workspace_engine", "duckdb")
+    own = limits.get(engine, {})
+    for r in runs:
+        if not r.get("failed"):
+            r["share_of_engine_limit"] = {str(t): round(r["per_second"] / f["per_second"], 3)
+                                          for t, f in own.items() if f["per_second"] > 0}
     out.append("")
     out.append(f"### Protocol load: {kv.get('clients')} concurrent clients, {kv.get('load_seconds')} s each after "
                f"{kv.get('warmup_seconds', '0')} s of warm-up "
-               "(start, two one-row parts, commit, poll to done; non-blocking Vert.x web client)")
+               "(start, two one-row parts, commit, poll to done; non-blocking Vert.x web client), "
+               f"workspace {engine}; beside it the engines' own limit for the same SQL work "
+               "(JDBC, no HTTP: a product row and a sales row, commit; one connection a thread)")
     out.append("")
-    out.append("| protocol | transactions/s | p50 ms | p99 ms | max ms | errors | client connections |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    share_heads = "".join(f" share of {engine} limit, {t} thread{'s' if t > 1 else ''} |" for t in own)
+    out.append(f"| protocol | transactions/s |{share_heads} p50 ms | p99 ms | max ms | errors | client connections |")
+    out.append("|---|---:|" + "---:|" * len(own) + "---:|---:|---:|---:|---:|")
+    blank = " |" * len(own)
     for r in runs:
         if r.get("failed"):
-            out.append(f"| {r['protocol']} | **FAILED** | | | | | |")
+            out.append(f"| {r['protocol']} | **FAILED** |{blank} | | | | |")
             continue
-        out.append(f"| {r['protocol']} | {r['per_second']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+        shares = "".join(f" {r['share_of_engine_limit'].get(str(t), 0):.1%} |" for t in own)
+        out.append(f"| {r['protocol']} | {r['per_second']:,.0f} |{shares} {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
                    f"{r['max_ms']:.1f} | {r['errors']} | {r['connections']} |")
-    return {r["protocol"]: r for r in runs}
+    for name, by_threads in limits.items():
+        for t, f in by_threads.items():
+            conflicts = f", {f['conflicts']} conflicts retried" if f.get("conflicts") else ""
+            out.append(f"| limit: {name}, {t} thread{'s' if t > 1 else ''}{conflicts} | {f['per_second']:,.0f} |{blank} "
+                       f"{f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {f['max_ms']:.1f} | | |")
+    if runs and not own:
+        out.append("")
+        out.append(f"No engine limit for the workspace engine ({engine}), so no shares.")
+    return ({r["protocol"]: r for r in runs} or None), limits
 
 
 def open_section(kv, out):
@@ -219,7 +250,8 @@ def main():
                f"`{kv['command']}`")
     out.append(f"Machine: {kv['machine.cpus']} CPUs ({kv['machine.cpu']}), {kv['machine.mem_gib']} GiB RAM, "
                f"Linux {kv['machine.kernel']}, {kv['machine.java']}; server -Xmx{kv['xmx']}, "
-               f"workspace {kv.get('workspace', '{}')}; load average at start {kv.get('load_start', '?')}")
+               f"workspace engine **{kv.get('workspace_engine', 'duckdb')}**, workspace configuration "
+               f"{kv.get('workspace', '{}')}; load average at start {kv.get('load_start', '?')}")
     out.append("")
     out.append(f"### Timed runs: {rows:,} sales rows ({int(kv['sales_bytes']) / 1e6:.1f} MB), "
                f"{reps} repetition{'s' if reps > 1 else ''} (seconds: median (min–max))")
@@ -251,7 +283,7 @@ def main():
         notes.append(f"PostgreSQL comparison skipped: {kv.get('pg_reason', '')}")
     out.append("; ".join(notes) + ".")
     limit = limits_section(runs, results, out)
-    load_figures = load_section(kv, out)
+    load_figures, limit_figures = load_section(kv, out)
     open_txns = open_section(kv, out)
 
     memory = None
@@ -306,7 +338,8 @@ def main():
                            ("rss_after_import_mb", "RSS right after the import (VmRSS)"),
                            ("heap_peak_mb", "Java heap peak (GC log, before a collection)"),
                            ("heap_used_at_end_mb", "Java heap used at the end (jcmd GC.heap_info)"),
-                           ("db_mb", "data directory size")):
+                           ("db_mb", "data directory size" if kv.get("workspace_engine", "duckdb") == "duckdb"
+                            else "the workspace schema's tables (pg_total_relation_size)")):
             if memory[key] not in (None, ""):
                 out.append(f"| {label} | {memory[key]} MB |")
         if memory["server_died"]:
@@ -341,6 +374,7 @@ def main():
             "jar_sha256_16": kv["jar_sha256"],
             "jar_built": kv["jar_built"],
             "workspace": json.loads(kv.get("workspace") or "{}"),
+            "workspace_engine": kv.get("workspace_engine", "duckdb"),
         },
         "data": {"products": int(kv["products"]), "sales_rows": rows, "sales_bytes": int(kv["sales_bytes"])},
         "repetitions": reps,
@@ -355,6 +389,7 @@ def main():
         "memory": memory,
         "limit": limit,
         "load": load_figures,
+        "engine_limit": limit_figures or None,
         "open_transactions": open_txns,
         "targets": targets,
         "failures": int(kv.get("failures", "0")),

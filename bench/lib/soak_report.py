@@ -245,7 +245,8 @@ def main():
            f"`{kv['command']}`",
            f"Machine: {kv['machine.cpus']} CPUs ({kv['machine.cpu']}), {kv['machine.mem_gib']} GiB RAM, "
            f"Linux {kv['machine.kernel']}, {kv['machine.java']}; server -Xmx{kv['xmx']} -XX:+ExitOnOutOfMemoryError, "
-           f"workspace {kv.get('workspace', '{}')}; load average at start {kv.get('load_start', '?')}"]
+           f"workspace engine **{kv.get('workspace_engine', 'duckdb')}**, workspace configuration "
+           f"{kv.get('workspace', '{}')}; load average at start {kv.get('load_start', '?')}"]
     soak = soak_section(kv, out, cpus)
     overload = overload_section(kv, out)
     targets = targets_section(soak, overload, out, quick)
@@ -263,7 +264,8 @@ def main():
                     "kernel": kv["machine.kernel"], "java": kv["machine.java"],
                     "load_average_start": kv.get("load_start")},
         "server": {"xmx": kv["xmx"], "jar_sha256_16": kv["jar_sha256"], "jar_built": kv["jar_built"],
-                   "workspace": json.loads(kv.get("workspace") or "{}")},
+                   "workspace": json.loads(kv.get("workspace") or "{}"),
+                   "workspace_engine": kv.get("workspace_engine", "duckdb")},
         "quick": quick,
         "heap_sampling": "jcmd GC.run (a full collection), then GC.heap_info 'used'",
         "soak": soak,
