@@ -111,10 +111,13 @@ final class Stager {
     String keyList = "__part, " + Sql.columnList(keys, "");
     String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
     String cause = Sql.literal("key (" + names + ") appears on lines ") + " || array_to_string("
-      + engine.dialect().smallest("__line", LINES_SHOWN) + ", ', ') || CASE WHEN count(*) > " + LINES_SHOWN + " THEN ' and ' || (count(*) - " + LINES_SHOWN
-      + ") || ' more' ELSE '' END";
-    String duplicated = "SELECT " + keyList + ", " + cause + " AS cause FROM " + table + " GROUP BY " + keyList
-      + " HAVING count(*) > 1";
+      + engine.dialect().smallest("s.__line", LINES_SHOWN) + ", ', ') || CASE WHEN count(*) > " + LINES_SHOWN
+      + " THEN ' and ' || (count(*) - " + LINES_SHOWN + ") || ' more' ELSE '' END";
+    // the keys that repeat first (a plain hash aggregate), then the lines of those keys only
+    String repeated = "SELECT " + keyList + " FROM " + table + " GROUP BY " + keyList + " HAVING count(*) > 1";
+    String duplicated = "SELECT s.__part, " + Sql.columnList(keys, "s.") + ", " + cause + " AS cause FROM " + table + " s JOIN ("
+      + repeated + ") k ON s.__part = k.__part AND " + Sql.keysMatch(keys, "s", "k") + " GROUP BY s.__part, "
+      + Sql.columnList(keys, "s.");
     try (Statement statement = connection.createStatement()) {
       statement.executeUpdate("UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = d.cause FROM ("
         + duplicated + ") d WHERE " + table + ".__part = d.__part AND " + Sql.keysMatch(keys, table, "d"));
