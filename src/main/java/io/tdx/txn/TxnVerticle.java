@@ -256,9 +256,10 @@ public final class TxnVerticle extends VerticleBase {
     jobs.run(new TransactionJob(txn.id, txn.toJson(), work, files)).onComplete(done -> {
       if (done.failed()) {
         LOG.warn("transaction {} failed", txn.id, done.cause());
+        int status = done.cause() instanceof ProblemException problem ? problem.status() : 500;
         listed.forEach(p -> {
           p.state = PartState.FAILED;
-          p.status = 500;
+          p.status = status; // 503 when the database went away, as a request of its own would have had
           p.error = "not applied: " + done.cause().getMessage();
         });
         finish(txn, TxnState.FAILED, "the workspace transaction failed: " + done.cause().getMessage());

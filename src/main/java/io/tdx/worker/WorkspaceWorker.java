@@ -35,16 +35,14 @@ final class WorkspaceWorker extends VerticleBase {
     JobOutcome outcome;
     try {
       outcome = new JobOutcome(message.body().run(workspace), null);
-    } catch (ProblemException e) {
-      outcome = new JobOutcome(null, e);
-    } catch (IOException e) {
-      LOG.info("job stopped: {}", e.getMessage());
-      outcome = new JobOutcome(null, e);
     } catch (Throwable e) {
+      // explained first: a lost database connection can surface as an I/O failure (a COPY's stream)
       Throwable explained = workspace.explain(e);
-      if (explained instanceof ProblemException problem) {
-        LOG.info("job refused: {}", problem.getMessage());
-      } else {
+      if (explained != e && explained instanceof ProblemException) {
+        LOG.info("job refused: {}", explained.getMessage());
+      } else if (explained instanceof IOException) {
+        LOG.info("job stopped: {}", e.getMessage());
+      } else if (!(explained instanceof ProblemException)) {
         LOG.warn("job failed", e);
       }
       outcome = new JobOutcome(null, explained);

@@ -42,6 +42,15 @@ public interface Engine extends AutoCloseable {
   /** Whether the failure means the database cannot be reached or the connection was lost. */
   boolean unavailable(SQLException failure);
 
+  /**
+   * Called when a session's connection failed so that {@link #unavailable} recognised it: the connections
+   * the engine keeps for later sessions are likely gone too (the database restarted, or its
+   * sessions were ended), so a pool opens new ones rather than hand out one dead connection
+   * after another.
+   */
+  default void connectionLost() {
+  }
+
   /** A short description for logs: the engine and where it is. */
   String describe();
 

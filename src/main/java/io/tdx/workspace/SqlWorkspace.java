@@ -98,7 +98,10 @@ final class SqlWorkspace implements Workspace {
         return failure;
       }
       if (cause instanceof SQLException sql) {
-        return unavailable(sql).map(Throwable.class::cast).orElse(failure);
+        java.util.Optional<ProblemException> unavailable = unavailable(sql);
+        // a session's connection was lost: the pool's others likely were too (a session that could not connect has none)
+        unavailable.ifPresent(problem -> engine.connectionLost());
+        return unavailable.map(Throwable.class::cast).orElse(failure);
       }
     }
     return failure;

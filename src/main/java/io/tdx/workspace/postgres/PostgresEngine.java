@@ -151,6 +151,12 @@ final class PostgresEngine implements Engine {
       || state != null && (state.startsWith("08") || UNAVAILABLE.contains(state));
   }
 
+  /** Idle connections are closed now, busy ones when they come back; Hikari opens new ones as sessions need them. */
+  @Override
+  public void connectionLost() {
+    pool.getHikariPoolMXBean().softEvictConnections();
+  }
+
   @Override
   public String describe() {
     return where;
