@@ -58,6 +58,7 @@ final class PostgresEngine implements Engine {
       + "SET statement_timeout = " + workspace.statementTimeoutSeconds() * 1000L + "; "
       + "SET lock_timeout = " + workspace.lockTimeoutSeconds() * 1000L);
     hikari.addDataSourceProperty("ApplicationName", "tdx");
+    hikari.addDataSourceProperty("tcpKeepAlive", "true");
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hikari);
