@@ -42,6 +42,9 @@ public interface Engine extends AutoCloseable {
   /** Whether the failure means the database cannot be reached or the connection was lost. */
   boolean unavailable(SQLException failure);
 
+  /** Whether the database gave up waiting: a lock or a statement took longer than the configured timeouts allow. */
+  boolean busy(SQLException failure);
+
   /** A short description for logs: the engine and where it is. */
   String describe();
 

@@ -18,7 +18,8 @@ public interface Workspace extends AutoCloseable {
 
   /**
    * The failure of a job on this workspace as a client should hear it: a database that cannot
-   * be reached becomes {@code 503 workspace-unavailable} with a {@code Retry-After}; anything
+   * be reached becomes {@code 503 workspace-unavailable}, one that gave up waiting for a lock or a
+   * statement (its timeouts) {@code 503 workspace-busy}, both with a {@code Retry-After}; anything
    * else is returned unchanged.
    */
   Throwable explain(Throwable failure);
