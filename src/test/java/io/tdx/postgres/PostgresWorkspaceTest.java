@@ -142,6 +142,8 @@ class PostgresWorkspaceTest {
    * given a longer {@code deadlock_timeout} than PostgreSQL's default, so that the test's
    * update surely starts before the server's session looks for a deadlock, and the test's
    * session a longer one still, so that the server's session is the one PostgreSQL aborts.
+   * The test's update of K1 returns only once the server's transaction let go of K1 while the
+   * test still held K2: it was aborted, not committed.
    */
   private HttpResponse<Buffer> deadlock(TestServer tdx, Connection holder, Connection observer) throws Exception {
     assertEquals(200, tdx.post("/products", PRODUCTS).statusCode());
@@ -157,7 +159,8 @@ class PostgresWorkspaceTest {
 
   private static UnaryOperator<JsonObject> deadlockTimeout(UnaryOperator<JsonObject> more) {
     return config -> {
-      workspace(config).put("url", workspace(config).getString("url") + "&options=-c%20deadlock_timeout%3D3s");
+      String url = workspace(config).getString("url");
+      workspace(config).put("url", url + (url.contains("?") ? "&" : "?") + "options=-c%20deadlock_timeout%3D3s");
       return more.apply(config);
     };
   }
