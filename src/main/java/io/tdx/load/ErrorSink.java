@@ -33,6 +33,8 @@ public final class ErrorSink implements Closeable {
   private long stagedCount = -1;
   private long stagedBytes;
   private int stagedFirst;
+  /** The file was closed by {@link #finish}. */
+  private boolean finished;
 
   public ErrorSink(Path file, CsvDialect dialect, List<String> header, int keep) {
     this.file = file;
@@ -84,18 +86,28 @@ public final class ErrorSink implements Closeable {
     stagedBytes = writer == null ? 0 : flushed();
   }
 
-  /** Forgets the rows added since {@link #markStaged}: the transaction that rejected them rolled back and runs again. */
+  /**
+   * Forgets the rows added since {@link #markStaged}: the transaction that rejected them rolled
+   * back and runs again. The attempt may have finished the file already (a transaction that
+   * fails at commit, after its merge): the file is reopened at the staged length.
+   */
   public void resetToStaged() throws IOException {
-    if (stagedCount < 0 || count == stagedCount) {
+    if (stagedCount < 0 || count == stagedCount && !finished) {
       return;
     }
-    if (stagedBytes == 0) {
+    if (writer != null) {
       writer.close();
       writer = null;
+    }
+    finished = false;
+    if (stagedBytes == 0) {
       Files.deleteIfExists(file);
     } else {
-      flushed();
+      channel = FileChannel.open(file, StandardOpenOption.WRITE);
       channel.truncate(stagedBytes);
+      channel.position(stagedBytes);
+      buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      writer = new CsvRowWriter(buffered, dialect);
     }
     count = stagedCount;
     first.subList(stagedFirst, first.size()).clear();
@@ -122,6 +134,7 @@ public final class ErrorSink implements Closeable {
   /** Closes the error file and returns it; an import with no rejected row gets a header-only file. */
   public Path finish() throws IOException {
     writer().close();
+    finished = true;
     return file;
   }
 

@@ -51,6 +51,9 @@ public interface Engine extends AutoCloseable {
   default void connectionLost() {
   }
 
+  /** Whether the database gave up waiting: a lock or a statement took longer than the configured timeouts allow. */
+  boolean busy(SQLException failure);
+
   /** A short description for logs: the engine and where it is. */
   String describe();
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /** The workspace on any engine: sessions on the engine's connections, writers taking turns where the engine needs it. */
 final class SqlWorkspace implements Workspace {
   private static final Logger LOG = LoggerFactory.getLogger(SqlWorkspace.class);
-  /** Seconds a client is told to wait when the database cannot be reached. */
+  /** Seconds a client is told to wait when the database cannot be reached or gave up waiting. */
   static final int RETRY_AFTER_SECONDS = 5;
   private final Engine engine;
   private final TdxConfig config;
@@ -101,7 +101,7 @@ final class SqlWorkspace implements Workspace {
         java.util.Optional<ProblemException> unavailable = unavailable(sql);
         // a session's connection was lost: the pool's others likely were too (a session that could not connect has none)
         unavailable.ifPresent(problem -> engine.connectionLost());
-        return unavailable.map(Throwable.class::cast).orElse(failure);
+        return unavailable.or(() -> busy(sql)).map(Throwable.class::cast).orElse(failure);
       }
     }
     return failure;
@@ -114,6 +114,22 @@ final class SqlWorkspace implements Workspace {
     }
     return java.util.Optional.of(new ProblemException(503, "workspace-unavailable", "Workspace unavailable",
       "the workspace database cannot be reached: " + failure.getMessage()).with("retryAfter", RETRY_AFTER_SECONDS));
+  }
+
+  /** The problem to answer for a job the database gave up waiting for (a lock or statement timeout), if it was that. */
+  private java.util.Optional<ProblemException> busy(SQLException failure) {
+    if (!engine.busy(failure)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new ProblemException(503, "workspace-busy", "Workspace busy",
+      "the workspace database gave up waiting (" + oneLine(failure.getMessage()) + ", SQLSTATE " + failure.getSQLState()
+        + "; see workspace.lockTimeoutSeconds and workspace.statementTimeoutSeconds); its transaction was rolled back")
+      .with("retryAfter", RETRY_AFTER_SECONDS));
+  }
+
+  /** A database's message with its detail lines (PostgreSQL's {@code Where: ...}) on one line. */
+  private static String oneLine(String message) {
+    return message == null ? "" : String.join(" ", message.lines().map(String::strip).toList());
   }
 
   @Override

@@ -18,8 +18,9 @@ public interface Workspace extends AutoCloseable {
 
   /**
    * The failure of a job on this workspace as a client should hear it: a database that cannot
-   * be reached becomes {@code 503 workspace-unavailable} with a {@code Retry-After} (and the
-   * engine replaces the connections it kept, likely lost too); anything else is returned
+   * be reached becomes {@code 503 workspace-unavailable} (and the engine replaces the connections
+   * it kept, likely lost too), one that gave up waiting for a lock or a statement (its timeouts)
+   * {@code 503 workspace-busy}, both with a {@code Retry-After}; anything else is returned
    * unchanged. Called once per failed job.
    */
   Throwable explain(Throwable failure);

@@ -120,6 +120,12 @@ final class DuckDbEngine implements Engine {
     return false;
   }
 
+  /** Writers take turns in the process; DuckDB has no lock or statement timeouts. */
+  @Override
+  public boolean busy(SQLException failure) {
+    return false;
+  }
+
   @Override
   public String describe() {
     return url;

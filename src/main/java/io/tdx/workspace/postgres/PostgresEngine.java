@@ -33,6 +33,8 @@ final class PostgresEngine implements Engine {
   private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "23503");
   /** Shutting down, cannot connect now, too many connections. */
   private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300");
+  /** lock_timeout (lock_not_available) and statement_timeout (query_canceled: the server cancels no statement itself). */
+  private static final Set<String> BUSY = Set.of("55P03", "57014");
   private final HikariDataSource pool;
   private final String where;
   private final Path spill;
@@ -156,6 +158,11 @@ final class PostgresEngine implements Engine {
   @Override
   public void connectionLost() {
     pool.getHikariPoolMXBean().softEvictConnections();
+  }
+
+  @Override
+  public boolean busy(SQLException failure) {
+    return BUSY.contains(failure.getSQLState());
   }
 
   @Override
