@@ -98,9 +98,8 @@ final class SqlSession implements WorkspaceSession {
       writeGate.acquire();
     }
     try {
-      connection.setAutoCommit(false);
-      Transaction transaction = new Transaction();
-      try {
+      return inDatabaseTransaction(() -> {
+        Transaction transaction = new Transaction();
         T result = work.apply(transaction);
         if (transaction.rollbackOnly) {
           connection.rollback();
@@ -108,16 +107,24 @@ final class SqlSession implements WorkspaceSession {
           connection.commit();
         }
         return result;
-      } catch (Exception | Error e) {
-        rollbackQuietly(e);
-        throw e;
-      } finally {
-        autoCommitQuietly();
-      }
+      });
     } finally {
       if (writeGate != null) {
         writeGate.release();
       }
+    }
+  }
+
+  /** Runs {@code body}, which commits or rolls back, with auto-commit off; rolls back if it throws. */
+  private <T> T inDatabaseTransaction(java.util.concurrent.Callable<T> body) throws Exception {
+    connection.setAutoCommit(false);
+    try {
+      return body.call();
+    } catch (Exception | Error e) {
+      rollbackQuietly(e);
+      throw e;
+    } finally {
+      autoCommitQuietly();
     }
   }
 
@@ -160,17 +167,11 @@ final class SqlSession implements WorkspaceSession {
   /** An export outside any write transaction: one read transaction, so that the engine can stream it with a cursor. */
   @Override
   public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
-    connection.setAutoCommit(false);
-    try {
+    return inDatabaseTransaction(() -> {
       ExportSummary summary = Exporter.export(connection, engine.dialect(), service, csv);
       connection.commit();
       return summary;
-    } catch (Exception | Error e) {
-      rollbackQuietly(e);
-      throw e;
-    } finally {
-      autoCommitQuietly();
-    }
+    });
   }
 
   @Override

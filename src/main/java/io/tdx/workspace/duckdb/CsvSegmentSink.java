@@ -78,13 +78,7 @@ final class CsvSegmentSink implements RowSink {
     if (writer == null) {
       open();
     }
-    fields[0] = Integer.toString(txn);
-    fields[1] = Integer.toString(part);
-    fields[2] = Long.toString(line);
-    for (int i = 0; i < values.length; i++) {
-      fields[i + 3] = CanonicalText.of(columns.get(i), values[i]);
-    }
-    writer.write(fields);
+    CanonicalText.writeRow(writer, fields, columns, txn, part, line, values);
     if (counter.count() >= segmentBytes) {
       load();
     }

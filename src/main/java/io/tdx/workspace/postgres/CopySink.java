@@ -46,21 +46,9 @@ final class CopySink implements RowSink {
     return "COPY " + table + " (__txn, __part, __line, " + Sql.columnList(columns, "") + ") FROM STDIN WITH (FORMAT csv)";
   }
 
-  /** Writes one row as canonical CSV into {@code writer}, reusing {@code fields}. */
-  static void write(CsvRowWriter writer, String[] fields, List<Column> columns, int txn, int part, long line, Object[] values)
-    throws IOException {
-    fields[0] = Integer.toString(txn);
-    fields[1] = Integer.toString(part);
-    fields[2] = Long.toString(line);
-    for (int i = 0; i < values.length; i++) {
-      fields[i + 3] = CanonicalText.of(columns.get(i), values[i]);
-    }
-    writer.write(fields);
-  }
-
   @Override
   public void add(int txn, int part, long line, Object[] values) throws IOException {
-    write(writer, fields, columns, txn, part, line, values);
+    CanonicalText.writeRow(writer, fields, columns, txn, part, line, values);
   }
 
   @Override

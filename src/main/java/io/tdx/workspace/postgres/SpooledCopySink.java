@@ -42,7 +42,7 @@ final class SpooledCopySink implements RowSink {
 
   @Override
   public void add(int txn, int part, long line, Object[] values) throws IOException {
-    CopySink.write(writer, fields, columns, txn, part, line, values);
+    CanonicalText.writeRow(writer, fields, columns, txn, part, line, values);
   }
 
   @Override
