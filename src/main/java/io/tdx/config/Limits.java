@@ -19,6 +19,8 @@ import io.vertx.core.json.JsonObject;
  * @param maxInFlight        work in flight at once: one-shot imports and exports, started transactions (until
  *                           they finish, at most a few seconds while idle), their parts and commits; past it new
  *                           work gets {@code 503}, a started transaction's requests only past twice it
+ * @param connectionIdleSeconds how long a connection may wait on its client: with no request, or with a
+ *                           request whose body or answer does not move; never while the server works on a request
  */
 public record Limits(
   long maxBodyBytes,
@@ -30,7 +32,8 @@ public record Limits(
   int maxHttpHeaderBytes,
   int bodyIdleSeconds,
   long minBodyBytesPerSecond,
-  int maxInFlight) {
+  int maxInFlight,
+  int connectionIdleSeconds) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 30;
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -47,11 +50,12 @@ public record Limits(
       j.getInteger("maxHttpHeaderBytes", 16 << 10),
       j.getInteger("bodyIdleSeconds", 30),
       j.getLong("minBodyBytesPerSecond", 1024L),
-      j.getInteger("maxInFlight", DEFAULT_MAX_IN_FLIGHT));
+      j.getInteger("maxInFlight", DEFAULT_MAX_IN_FLIGHT),
+      j.getInteger("connectionIdleSeconds", 300));
     if (limits.maxBodyBytes < 1 || limits.maxLineChars < 16 || limits.maxFields < 1 || limits.maxHeaderChars < 16
       || limits.maxQueuedJobs < 1 || limits.summaryErrors < 0 || limits.maxHttpHeaderBytes < 1024
       || limits.bodyIdleSeconds < 1 || limits.minBodyBytesPerSecond < 0
-      || limits.maxInFlight < 1 || limits.maxInFlight > Integer.MAX_VALUE / 2) {
+      || limits.maxInFlight < 1 || limits.maxInFlight > Integer.MAX_VALUE / 2 || limits.connectionIdleSeconds < 1) {
       throw new ConfigException("limits: every limit must be positive (maxLineChars and maxHeaderChars at least 16, maxHttpHeaderBytes at least 1024, minBodyBytesPerSecond may be 0)");
     }
     return limits;

@@ -42,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
   private Map<String, ServiceHandler> handlers;
   private MessageConsumer<Services> consumer;
   private HttpServer server;
+  private long idleCheck;
 
   public HttpVerticle(TdxConfig config, Jobs jobs, FileAccess files, String busPrefix, int port, String servicesAddress,
                       Supplier<Future<Services>> reload, Admission admission) {
@@ -78,9 +79,15 @@ public final class HttpVerticle extends VerticleBase {
       .setCompressionSupported(true)
       .setDecompressionSupported(false) // bodies are decoded by ContentDecoding: bounded, streamed, off the event loop
       .setMaxHeaderSize(config.limits().maxHttpHeaderBytes())
-      .setIdleTimeout(300)
-      .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    server = vertx.createHttpServer(options).requestHandler(router);
+      // HTTP/1.1 only: with cleartext HTTP/2 a connection is not set up (nor watched) until its first bytes arrive
+      .setHttp2ClearTextEnabled(false)
+      .setIdleTimeout(0); // IdleConnections instead: Netty's would cut a request the server works on for long
+    IdleConnections idle = new IdleConnections(config.limits().connectionIdleSeconds() * 1000L);
+    idleCheck = vertx.setPeriodic(idle.checkEveryMillis(), id -> idle.check());
+    server = vertx.createHttpServer(options).connectionHandler(idle::opened).requestHandler(request -> {
+      idle.started(request);
+      router.handle(request);
+    });
     return consumer.completion().compose(v -> server.listen(port, config.host()));
   }
 
@@ -117,6 +124,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(idleCheck);
     return consumer.unregister().compose(v -> server.shutdown(config.shutdownGraceSeconds(), TimeUnit.SECONDS));
   }
 }

@@ -49,9 +49,8 @@ final class ImportResponder {
     boolean errorFile = result.aborted() || options.returnErrors() == ReturnErrors.ALWAYS
       || (options.returnErrors() == ReturnErrors.ON_ERROR && result.rejected() > 0);
     if (errorFile) {
-      return response.setStatusCode(result.aborted() ? 422 : 200)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
-        .sendFile(result.errorFile().toString());
+      response.setStatusCode(result.aborted() ? 422 : 200);
+      return CsvFileResponse.send(ctx, result.errorFile().toString());
     }
     return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(result.toText());
   }

@@ -34,7 +34,7 @@ final class PartResponder {
   private static void done(RoutingContext ctx, JsonObject part, TxnReply reply) {
     HttpServerResponse response = ctx.response();
     if ("GET".equals(part.getString("method"))) {
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(reply.file().toString()).onFailure(ctx::fail);
+      CsvFileResponse.send(ctx, reply.file().toString()).onFailure(ctx::fail);
       return;
     }
     JsonObject result = part.getJsonObject("result");
@@ -42,7 +42,7 @@ final class PartResponder {
     if (Negotiation.wantsJson(ctx)) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.encodePrettily() + "\n");
     } else if (result.getLong("rejected", 0L) > 0) {
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(reply.file().toString()).onFailure(ctx::fail);
+      CsvFileResponse.send(ctx, reply.file().toString()).onFailure(ctx::fail);
     } else {
       response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(ImportResult.text(result));
     }
@@ -52,8 +52,8 @@ final class PartResponder {
     int status = part.getInteger("status", 500);
     if (status == 422 && reply.file() != null && !Negotiation.wantsJson(ctx)) {
       ImportResponder.counts(ctx.response(), part.getJsonObject("result"));
-      ctx.response().setStatusCode(422).putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
-        .sendFile(reply.file().toString()).onFailure(ctx::fail);
+      ctx.response().setStatusCode(422);
+      CsvFileResponse.send(ctx, reply.file().toString()).onFailure(ctx::fail);
       return;
     }
     boolean dependent = status == 424;

@@ -241,7 +241,7 @@ final class TxnHandler {
     String file = reply.file().toString();
     ctx.vertx().fileSystem().exists(file).onSuccess(exists -> {
       if (exists) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").sendFile(file).onFailure(ctx::fail);
+        CsvFileResponse.send(ctx, file).onFailure(ctx::fail);
         return;
       }
       txns.removal(reply.file()).onSuccess(removal -> ctx.fail(new ProblemException(410, "result-removed", "Result removed",
