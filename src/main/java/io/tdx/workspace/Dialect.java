@@ -37,13 +37,6 @@ public interface Dialect {
    */
   boolean enforcesKeys();
 
-  /**
-   * A query that runs an {@code INSERT ... ON CONFLICT} statement and yields one row: how many
-   * rows it inserted (the others it updated or left alone). Only for an engine that
-   * {@link #enforcesKeys}: the merge then needs no separate count of the keys that existed.
-   */
-  String countingInserts(String upsert);
-
   /** Reads a column's typed value (null for SQL NULL) as {@link Column#parse} would produce it. */
   default Object read(ResultSet rows, int index, ColumnType type) throws SQLException {
     return Sql.read(rows, index, type);

@@ -80,17 +80,15 @@ final class Merger {
   private ImportResult replace(StagedImport staged) throws SQLException, IOException {
     refuseRemovingReferencedKeys(staged);
     long accepted = accepted(staged);
+    long updated = count("SELECT count(*) FROM " + table(staged) + matched(staged));
     ServiceDefinition service = staged.request().service();
     String select = "SELECT " + selectAll(staged) + " FROM " + staged.table() + " WHERE " + ACCEPTED;
     long deleted;
-    long updated;
     if (dialect.enforcesKeys()) {
       deleted = update("DELETE FROM " + table(staged) + " t WHERE NOT EXISTS (SELECT 1 FROM " + staged.table() + " s WHERE s."
         + ACCEPTED + " AND " + Sql.keysMatch(service.keys(), "s", "t") + ")");
-      updated = accepted - count(dialect.countingInserts(insertInto(service, service.columns()) + select + inKeyOrder(service)
-        + onConflictUpdate(service, service.columns())));
+      update(insertInto(service, service.columns()) + select + inKeyOrder(service) + onConflictUpdate(service, service.columns()));
     } else {
-      updated = count("SELECT count(*) FROM " + table(staged) + matched(staged));
       deleted = update("DELETE FROM " + table(staged)) - updated;
       update(insertInto(service, service.columns()) + select);
     }
@@ -110,11 +108,12 @@ final class Merger {
    */
   long upsert(String table, HeaderMapping mapping, ServiceDefinition service) throws SQLException {
     if (dialect.enforcesKeys()) {
-      // every accepted row is inserted or updated (its key is once among them): the statement counts the inserted ones
+      long updated = count("SELECT count(*) FROM " + table + " s WHERE s." + ACCEPTED + " AND EXISTS (SELECT 1 FROM "
+        + Sql.quote(service.table()) + " t WHERE " + Sql.keysMatch(service.keys(), "s", "t") + ")");
       List<Column> carried = service.columns().stream().filter(mapping::carries).toList();
-      long inserted = count(dialect.countingInserts(insertInto(service, carried) + "SELECT " + Sql.columnList(carried, "")
-        + " FROM " + table + " WHERE " + ACCEPTED + inKeyOrder(service) + onConflictUpdate(service, carried)));
-      return count("SELECT count(*) FROM " + table + " WHERE " + ACCEPTED) - inserted;
+      update(insertInto(service, carried) + "SELECT " + Sql.columnList(carried, "") + " FROM " + table + " WHERE " + ACCEPTED
+        + inKeyOrder(service) + onConflictUpdate(service, carried));
+      return updated;
     }
     String source = keepAbsentValues(table, mapping, service);
     long updated = update("DELETE FROM " + Sql.quote(service.table()) + matched(table, service));

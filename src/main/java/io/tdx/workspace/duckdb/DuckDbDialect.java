@@ -42,12 +42,6 @@ final class DuckDbDialect implements Dialect {
     return "coalesce(TRY_CAST(json_extract_string(" + document + ", '$.created') AS TIMESTAMP), " + finished + ")";
   }
 
-  /** Never asked: DuckDB tables have no keys to conflict on ({@link #enforcesKeys}). */
-  @Override
-  public String countingInserts(String upsert) {
-    throw new UnsupportedOperationException("DuckDB workspace tables have no primary key to conflict on");
-  }
-
   /** A DuckDB primary key is an index held in memory: tables keep keys unique through the server instead. */
   @Override
   public boolean enforcesKeys() {

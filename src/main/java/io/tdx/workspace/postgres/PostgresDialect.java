@@ -56,12 +56,6 @@ final class PostgresDialect implements Dialect {
     return true;
   }
 
-  /** A row PostgreSQL inserted has no deleting transaction yet ({@code xmax = 0}); one it updated has. */
-  @Override
-  public String countingInserts(String upsert) {
-    return "WITH merged AS (" + upsert + " RETURNING (xmax = 0) AS inserted) SELECT count(*) FILTER (WHERE inserted) FROM merged";
-  }
-
   /** A {@code timestamptz} comes back as the UTC date-time it was stored as. */
   @Override
   public Object read(ResultSet rows, int index, ColumnType type) throws SQLException {
