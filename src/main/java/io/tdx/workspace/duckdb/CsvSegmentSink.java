@@ -1,9 +1,8 @@
 package io.tdx.workspace.duckdb;
 
-import io.tdx.csv.CsvRowWriter;
 import io.tdx.files.CountingOutputStream;
 import io.tdx.service.Column;
-import io.tdx.workspace.CanonicalText;
+import io.tdx.workspace.CanonicalRows;
 import io.tdx.workspace.RowSink;
 import io.tdx.workspace.Sql;
 import java.io.BufferedOutputStream;
@@ -45,11 +44,10 @@ final class CsvSegmentSink implements RowSink {
   private final long segmentBytes;
   private final long compressAfterBytes;
   private final String insert;
-  private final String[] fields;
   private Path segment;
   private OutputStream file;
   private CountingOutputStream counter;
-  private CsvRowWriter writer;
+  private CanonicalRows writer;
   private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
   private long loadedBytes;
 
@@ -62,7 +60,6 @@ final class CsvSegmentSink implements RowSink {
     this.directory = directory;
     this.segmentBytes = segmentBytes;
     this.compressAfterBytes = compressAfterBytes;
-    this.fields = new String[columns.size() + 3];
     // A record of maxLineChars characters may take 3 bytes a character, and twice that quoted.
     long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
     String types = "{'__txn': 'INTEGER', '__part': 'INTEGER', '__line': 'BIGINT'"
@@ -78,7 +75,7 @@ final class CsvSegmentSink implements RowSink {
     if (writer == null) {
       open();
     }
-    CanonicalText.writeRow(writer, fields, columns, txn, part, line, values);
+    writer.add(txn, part, line, values);
     if (counter.count() >= segmentBytes) {
       load();
     }
@@ -88,7 +85,7 @@ final class CsvSegmentSink implements RowSink {
     segment = Files.createTempFile(directory, "segment-", ".csv");
     file = Files.newOutputStream(segment);
     counter = new CountingOutputStream(new BufferedOutputStream(file, 1 << 16));
-    writer = new CsvRowWriter(counter, CanonicalText.CSV);
+    writer = new CanonicalRows(counter, columns);
   }
 
   /** Hands the current segment to the loader once the previous one is loaded, which may throw what DuckDB refused. */

@@ -1,8 +1,7 @@
 package io.tdx.workspace.postgres;
 
-import io.tdx.csv.CsvRowWriter;
 import io.tdx.service.Column;
-import io.tdx.workspace.CanonicalText;
+import io.tdx.workspace.CanonicalRows;
 import io.tdx.workspace.RowSink;
 import io.tdx.workspace.Sql;
 import java.io.IOException;
@@ -20,16 +19,12 @@ import org.postgresql.copy.PGCopyOutputStream;
  */
 final class CopySink implements RowSink {
   private final PGCopyOutputStream copy;
-  private final CsvRowWriter writer;
-  private final List<Column> columns;
-  private final String[] fields;
+  private final CanonicalRows rows;
   private boolean finished;
 
   private CopySink(PGCopyOutputStream copy, List<Column> columns) throws IOException {
     this.copy = copy;
-    this.columns = columns;
-    this.writer = new CsvRowWriter(copy, CanonicalText.CSV);
-    this.fields = new String[columns.size() + 3];
+    this.rows = new CanonicalRows(copy, columns);
   }
 
   static CopySink open(Connection connection, String table, List<Column> columns) throws SQLException {
@@ -48,12 +43,12 @@ final class CopySink implements RowSink {
 
   @Override
   public void add(int txn, int part, long line, Object[] values) throws IOException {
-    CanonicalText.writeRow(writer, fields, columns, txn, part, line, values);
+    rows.add(txn, part, line, values);
   }
 
   @Override
   public void finish() throws IOException, SQLException {
-    writer.flush();
+    rows.flush();
     copy.flush();
     finished = true;
     copy.endCopy();

@@ -1,8 +1,7 @@
 package io.tdx.workspace.postgres;
 
-import io.tdx.csv.CsvRowWriter;
 import io.tdx.service.Column;
-import io.tdx.workspace.CanonicalText;
+import io.tdx.workspace.CanonicalRows;
 import io.tdx.workspace.RowSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,30 +26,28 @@ final class SpooledCopySink implements RowSink {
   private final String table;
   private final List<Column> columns;
   private final Path spillDirectory;
-  private final String[] fields;
   private final SpillingStream spool = new SpillingStream();
-  private final CsvRowWriter writer;
+  private final CanonicalRows rows;
 
   SpooledCopySink(Connection connection, String table, List<Column> columns, Path spillDirectory) throws IOException {
     this.connection = connection;
     this.table = table;
     this.columns = columns;
     this.spillDirectory = spillDirectory;
-    this.fields = new String[columns.size() + 3];
-    this.writer = new CsvRowWriter(spool, CanonicalText.CSV);
+    this.rows = new CanonicalRows(spool, columns);
   }
 
   @Override
   public void add(int txn, int part, long line, Object[] values) throws IOException {
-    CanonicalText.writeRow(writer, fields, columns, txn, part, line, values);
+    rows.add(txn, part, line, values);
   }
 
   @Override
   public void finish() throws IOException, SQLException {
-    writer.flush();
+    rows.flush();
     spool.flush();
-    try (InputStream rows = spool.read()) {
-      connection.unwrap(PGConnection.class).getCopyAPI().copyIn(CopySink.copyInto(table, columns), rows, 1 << 16);
+    try (InputStream csv = spool.read()) {
+      connection.unwrap(PGConnection.class).getCopyAPI().copyIn(CopySink.copyInto(table, columns), csv, 1 << 16);
     }
   }
 
