@@ -44,11 +44,17 @@ final class IdleConnections {
     connection.closeHandler(v -> connections.remove(connection));
   }
 
+  /** A request begins on its connection; the finished ones go now, so a connection holds at most one it no longer needs. */
   void started(HttpServerRequest request) {
     Watched watched = connections.get(request.connection());
     if (watched != null) {
+      watched.requests.removeIf(IdleConnections::finished);
       watched.requests.add(request);
     }
+  }
+
+  private static boolean finished(HttpServerRequest request) {
+    return request.response().ended() || request.response().closed();
   }
 
   /** Closes every connection that has waited on its client for too long. */
@@ -56,7 +62,7 @@ final class IdleConnections {
     long now = System.currentTimeMillis();
     for (Map.Entry<HttpConnection, Watched> entry : List.copyOf(connections.entrySet())) {
       Watched watched = entry.getValue();
-      watched.requests.removeIf(r -> r.response().ended() || r.response().closed());
+      watched.requests.removeIf(IdleConnections::finished);
       long bytes = 0;
       boolean serverWorking = false;
       for (HttpServerRequest request : watched.requests) {
