@@ -27,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,8 @@ class PostgresWorkspaceTest {
 
   @BeforeEach
   void onPostgres() {
-    Assumptions.assumeTrue(TestWorkspace.postgres(), "runs in the postgres execution only");
+    assertTrue(TestWorkspace.postgres(), "these tests are PostgreSQL's: run them in the postgres execution"
+      + " (mvn -B verify, or mvn surefire:test@postgres -Dtest='PostgresWorkspaceTest*')");
   }
 
   private TestServer start(UnaryOperator<JsonObject> customize) {
