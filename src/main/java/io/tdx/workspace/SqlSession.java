@@ -88,6 +88,7 @@ final class SqlSession implements WorkspaceSession {
             .with("attempts", attempt + 1);
         }
         LOG.debug("workspace transaction conflicted (SQLSTATE {}), running it again", e.getSQLState());
+        // a worker thread's job (never an event loop): a short random backoff, doubling, lets the other side finish
         Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20) << attempt);
       }
     }
