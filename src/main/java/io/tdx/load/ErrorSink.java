@@ -63,9 +63,7 @@ public final class ErrorSink implements Closeable {
   private CsvRowWriter writer() throws IOException {
     if (writer == null) {
       Files.createDirectories(file.getParent()); // a result store's minute may have been emptied and removed meanwhile
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-      writer = new CsvRowWriter(buffered, dialect);
+      open(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
       String[] names = new String[header.size() + 3];
       header.toArray(names);
       names[header.size()] = "LINE";
@@ -103,14 +101,20 @@ public final class ErrorSink implements Closeable {
     if (stagedBytes == 0) {
       Files.deleteIfExists(file);
     } else {
-      channel = FileChannel.open(file, StandardOpenOption.WRITE);
-      channel.truncate(stagedBytes);
-      channel.position(stagedBytes);
-      buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-      writer = new CsvRowWriter(buffered, dialect);
+      FileChannel staged = FileChannel.open(file, StandardOpenOption.WRITE);
+      staged.truncate(stagedBytes);
+      staged.position(stagedBytes);
+      open(staged);
     }
     count = stagedCount;
     first.subList(stagedFirst, first.size()).clear();
+  }
+
+  /** Writes from now on through {@code opened}, at its position. */
+  private void open(FileChannel opened) throws IOException {
+    channel = opened;
+    buffered = new BufferedOutputStream(Channels.newOutputStream(opened), 1 << 16);
+    writer = new CsvRowWriter(buffered, dialect);
   }
 
   private long flushed() throws IOException {
