@@ -201,7 +201,8 @@ class TxnMemoryTest extends ServerTest {
     assertEquals(3_002, all.size());
     assertEquals(3_000, all.stream().filter(t -> t.getString("state").equals("ABORTED")).count());
     assertEquals(open.substring(5), all.get(3_001).getString("id"));
-    eventually("no spool directory left", () -> directories(dataDir.resolve("txn")) == 1);
+    // a transaction makes a spool directory only for a body too large to hold in memory: none here, the open one's neither
+    eventually("no spool directory left", () -> directories(dataDir.resolve("txn")) == 0);
   }
 
   @Test

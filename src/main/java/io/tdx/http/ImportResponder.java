@@ -1,10 +1,13 @@
 package io.tdx.http;
 
+import io.tdx.load.ErrorSink;
 import io.tdx.load.ImportOptions;
 import io.tdx.load.ImportOptions.ReturnErrors;
 import io.tdx.load.ImportResult;
 import io.tdx.problem.ProblemException;
+import io.tdx.service.CsvDialect;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +36,7 @@ final class ImportResponder {
   }
 
   /** Sends the answer; the returned future completes once the error file may be deleted. */
-  static Future<Void> respond(RoutingContext ctx, ImportResult result, ImportOptions options) {
+  static Future<Void> respond(RoutingContext ctx, ImportResult result, ImportOptions options, CsvDialect dialect) {
     HttpServerResponse response = ctx.response();
     counts(response, result.toJson());
     boolean json = Negotiation.wantsJson(ctx);
@@ -50,6 +53,10 @@ final class ImportResponder {
       || (options.returnErrors() == ReturnErrors.ON_ERROR && result.rejected() > 0);
     if (errorFile) {
       response.setStatusCode(result.aborted() ? 422 : 200);
+      if (result.errorFile() == null) {
+        return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+          .end(Buffer.buffer(ErrorSink.headerOnly(dialect, result.header())));
+      }
       return CsvFileResponse.send(ctx, result.errorFile().toString());
     }
     return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(result.toText());

@@ -19,6 +19,7 @@ import io.tdx.worker.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -130,7 +131,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
     source.compose(in -> jobs.run(new ImportJob(importRequest, () -> uri == null ? coding.decode(in, limits.maxBodyBytes()) : in, errorFile))
         .onComplete(done -> closeQuietly(ctx.vertx(), uri, in)))
-      .compose(result -> ImportResponder.respond(ctx, result, options))
+      .compose(result -> ImportResponder.respond(ctx, result, options, service.dialect()))
       .onFailure(ctx::fail)
       .onComplete(done -> ctx.vertx().fileSystem().delete(errorFile.toString()));
   }
@@ -181,7 +182,8 @@ final class ServiceHandler implements Handler<RoutingContext> {
     }
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     long contentLength = length == null || !body ? -1 : parseLength(length);
-    txns.send(txn, new TxnRequest.AddPart(service, method, options, contentLength, uri)).compose(added -> {
+    txns.send(txn, new TxnRequest.AddPart(service, method, options, contentLength, uri, coding == ContentDecoding.IDENTITY))
+      .compose(added -> {
       if (export) {
         return Future.succeededFuture(added.document());
       }
@@ -205,23 +207,39 @@ final class ServiceHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Spools the part's body as it comes (compressed, if it is: the bytes on disk are the bytes
-   * counted against txn.maxSpoolBytes), then, on a worker, decodes a compressed one to the end,
-   * so a body that is not valid gzip, is cut short or decodes past limits.maxBodyBytes is refused
-   * now rather than at its commit.
+   * Receives the part's body: a small plain one (the owner gave it no file) into memory, bounded
+   * by its Content-Length; any other spooled as it comes (compressed, if it is: the bytes on disk
+   * are the bytes counted against txn.maxSpoolBytes), then, on a worker, a compressed one decoded
+   * to the end, so a body that is not valid gzip, is cut short or decodes past
+   * limits.maxBodyBytes is refused now rather than at its commit.
    */
   private Future<JsonObject> spool(RoutingContext ctx, String txn, TxnReply added, TimedBody body, ContentDecoding coding) {
     HttpServerRequest request = ctx.request();
     String part = added.document().getString("id");
     askForBody(ctx);
-    return ctx.vertx().fileSystem().open(added.file().toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-      .compose(file -> body.pipeTo(new BoundedWriteStream(file, limits.maxBodyBytes(), coding == ContentDecoding.IDENTITY))
-        .onFailure(e -> file.close()))
-      .compose(v -> verify(ctx.vertx(), added.file(), coding))
+    Future<Buffer> received = added.file() == null ? inMemory(body) : toFile(ctx.vertx(), added.file(), body, coding);
+    return received
       .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
           spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage(),
-          spooled.succeeded() ? 0 : ProblemHandler.status(unreadable(spooled.cause()))))
-        .compose(received -> spooled.succeeded() ? Future.succeededFuture(received.document()) : Future.failedFuture(unreadable(spooled.cause()))));
+          spooled.succeeded() ? 0 : ProblemHandler.status(unreadable(spooled.cause())), spooled.result()))
+        .compose(answer -> spooled.succeeded() ? Future.succeededFuture(answer.document()) : Future.failedFuture(unreadable(spooled.cause()))));
+  }
+
+  /** A body whose Content-Length is within txn.memoryPartBytes, as one buffer (the codec ends it at that length). */
+  private static Future<Buffer> inMemory(TimedBody body) {
+    Future<Buffer> collected = body.collect(java.util.stream.Collector.of(Buffer::buffer, Buffer::appendBuffer, Buffer::appendBuffer));
+    body.resume(); // paused until the owner answered
+    return collected;
+  }
+
+  /** Spooled to its file (made in the transaction's spool directory, which the first such part creates); no buffer. */
+  private Future<Buffer> toFile(Vertx vertx, Path file, TimedBody body, ContentDecoding coding) {
+    return vertx.fileSystem().mkdirs(file.getParent().toString())
+      .compose(v -> vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true)))
+      .compose(opened -> body.pipeTo(new BoundedWriteStream(opened, limits.maxBodyBytes(), coding == ContentDecoding.IDENTITY))
+        .onFailure(e -> opened.close()))
+      .compose(v -> verify(vertx, file, coding))
+      .map(v -> null);
   }
 
   private Future<Void> verify(Vertx vertx, Path file, ContentDecoding coding) {
@@ -249,7 +267,12 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private Future<JsonObject> check(String txn, TxnReply added, String uri) {
     Vertx vertx = Vertx.currentContext().owner();
     String part = added.document().getString("id");
-    return vertx.executeBlocking(() -> files.fetch(uri, added.file()), false)
+    return vertx.executeBlocking(() -> {
+        if (added.file() != null) {
+          Files.createDirectories(added.file().getParent()); // the transaction's spool directory, made by its first spooled part
+        }
+        return files.fetch(uri, added.file());
+      }, false)
       .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, checked.succeeded() ? checked.result() : 0,
         checked.succeeded() ? null : checked.cause().getMessage(), checked.succeeded() ? 0 : ProblemHandler.status(checked.cause()))))
       .map(TxnReply::document);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.tdx.csv.CsvRowWriter;
+import io.tdx.load.ErrorSink;
 import io.tdx.load.ImportOptions;
 import io.tdx.problem.ProblemException;
 import io.tdx.stream.ContentDecoding;
@@ -24,9 +24,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -252,20 +249,13 @@ final class TxnHandler {
     }).onFailure(ctx::fail);
   }
 
-  /** The error file of an import with no rejected row: its header, then LINE, CAUSE and CAUSE_CODE, in its service's dialect. */
+  /** The error file of an import with no rejected row, in its service's dialect. */
   private Buffer headerOnly(JsonObject part) {
     List<String> names = new ArrayList<>();
     part.getJsonObject("result").getJsonArray("header").forEach(name -> names.add(String.valueOf(name)));
-    names.addAll(List.of("LINE", "CAUSE", "CAUSE_CODE"));
     CsvDialect dialect = services.get().byPrefix(part.getString("service")).map(ServiceDefinition::dialect)
       .orElse(new CsvDialect(',', '"', '"'));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (CsvRowWriter writer = new CsvRowWriter(out, dialect)) {
-      writer.write(names.toArray(String[]::new));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // in memory: does not happen
-    }
-    return Buffer.buffer(out.toByteArray());
+    return Buffer.buffer(ErrorSink.headerOnly(dialect, names));
   }
 
   /**

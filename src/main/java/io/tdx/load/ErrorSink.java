@@ -64,12 +64,7 @@ public final class ErrorSink implements Closeable {
     if (writer == null) {
       Files.createDirectories(file.getParent()); // a result store's minute may have been emptied and removed meanwhile
       open(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
-      String[] names = new String[header.size() + 3];
-      header.toArray(names);
-      names[header.size()] = "LINE";
-      names[header.size() + 1] = "CAUSE";
-      names[header.size() + 2] = "CAUSE_CODE";
-      writer.write(names);
+      writer.write(withCauseColumns(header));
     }
     return writer;
   }
@@ -135,11 +130,37 @@ public final class ErrorSink implements Closeable {
     return header;
   }
 
-  /** Closes the error file and returns it; an import with no rejected row gets a header-only file. */
+  /**
+   * Closes the error file and returns it; null when no row was rejected: no file was written, and
+   * its header-only content is {@link #headerOnly} (small transactions create no file at all).
+   */
   public Path finish() throws IOException {
-    writer().close();
     finished = true;
+    if (writer == null) {
+      return null;
+    }
+    writer.close();
     return file;
+  }
+
+  /** The error file of an import that rejected no row: the header, then LINE, CAUSE and CAUSE_CODE, in the dialect. */
+  public static byte[] headerOnly(CsvDialect dialect, List<String> header) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (CsvRowWriter writer = new CsvRowWriter(out, dialect)) {
+      writer.write(withCauseColumns(header));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory: does not happen
+    }
+    return out.toByteArray();
+  }
+
+  private static String[] withCauseColumns(List<String> header) {
+    String[] names = new String[header.size() + 3];
+    header.toArray(names);
+    names[header.size()] = "LINE";
+    names[header.size() + 1] = "CAUSE";
+    names[header.size() + 2] = "CAUSE_CODE";
+    return names;
   }
 
   @Override

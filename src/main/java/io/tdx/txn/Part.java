@@ -2,11 +2,12 @@ package io.tdx.txn;
 
 import io.tdx.load.ImportOptions;
 import io.tdx.service.ServiceDefinition;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
 /**
- * One part of a transaction: an import (its body spooled to {@code body}) or an export, and what
+ * One part of a transaction: an import (its body spooled to {@code body}, or held in memory) or an export, and what
  * became of it. Owned and changed by its transaction's verticle only.
  */
 final class Part {
@@ -16,6 +17,10 @@ final class Part {
   final ImportOptions options;
   final Path body;
   final String uri;
+  /** The body, when small enough to be held in memory instead of {@code body} (null until received). */
+  Buffer memory;
+  /** Bytes of the body held in {@code memory}, counted against txn.maxMemoryBytes (reserved, then as received). */
+  long inMemory;
   /** Where the commit writes the part's result (in the result store), once it runs. */
   Path resultFile;
   PartState state;

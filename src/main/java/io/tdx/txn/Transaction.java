@@ -23,6 +23,8 @@ final class Transaction {
   /** Synchronous protocol: the commit asked for this many parts and waits for them. */
   Integer expected;
   boolean running;
+  /** A part of it was given a spool file: its spool directory exists, or may. */
+  boolean spooling;
   String cause;
   /** Finished and its record written: the listing reads it from the workspace. */
   boolean recorded;

@@ -4,7 +4,6 @@ import io.tdx.load.ImportMode;
 import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
 import io.tdx.service.Column;
-import io.tdx.stream.ContentDecoding;
 import io.tdx.worker.GroupableJob;
 import io.tdx.worker.JobOutcome;
 import io.tdx.workspace.GroupPart;
@@ -43,7 +42,7 @@ final class TransactionGroup {
       return false;
     }
     for (TransactionJob.Work part : job.parts()) {
-      if (part.isExport() || part.body() == null || part.uri() != null || ImportMode.ofMethod(part.method()) != ImportMode.UPSERT
+      if (part.isExport() || part.body() == null && part.memory() == null || part.uri() != null || ImportMode.ofMethod(part.method()) != ImportMode.UPSERT
         || part.bytes() > MAX_PART_BYTES) {
         return false;
       }
@@ -88,7 +87,7 @@ final class TransactionGroup {
         for (TransactionJob job : jobs) {
           List<GroupPart> parts = new ArrayList<>();
           for (TransactionJob.Work part : job.parts()) {
-            InputStream body = ContentDecoding.openSpooled(part.body());
+            InputStream body = part.received();
             bodies.add(body);
             parts.add(new GroupPart(new ImportRequest(part.service(), ImportMode.UPSERT, part.options()), body, part.resultFile()));
           }

@@ -14,8 +14,10 @@ import io.tdx.workspace.ExportSummary;
 import io.tdx.workspace.StagedImport;
 import io.tdx.workspace.Workspace;
 import io.tdx.workspace.WorkspaceSession;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -34,11 +36,19 @@ import java.util.Map;
 record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAccess files)
   implements GroupableJob<TransactionJob.Outcome> {
 
-  /** A part as the job needs it: immutable, handed over from the transaction's verticle. */
-  record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri,
-              Path resultFile, long bytes) {
+  /**
+   * A part as the job needs it, handed over from the transaction's verticle: its body spooled to
+   * {@code body} or held in {@code memory} (never changed once handed over), or read by URI.
+   */
+  record Work(String id, ServiceDefinition service, String method, ImportOptions options, Path body, Buffer memory,
+              String uri, Path resultFile, long bytes) {
     boolean isExport() {
       return method.equals("GET");
+    }
+
+    /** The body as received: in memory, or spooled (decoded here if it was sent compressed). */
+    InputStream received() throws java.io.IOException {
+      return memory != null ? new ByteArrayInputStream(memory.getBytes()) : ContentDecoding.openSpooled(body);
     }
   }
 
@@ -189,10 +199,10 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
 
   /** The part's body: spooled (a remote file as fetched, decompressed here), or read in place by URI. */
   private InputStream body(Work part) throws Exception {
-    if (part.body() == null) {
+    if (part.body() == null && part.memory() == null) {
       return files.open(part.uri());
     }
-    return part.uri() != null ? FileAccess.openSpooled(part.uri(), part.body()) : ContentDecoding.openSpooled(part.body());
+    return part.uri() != null ? FileAccess.openSpooled(part.uri(), part.body()) : part.received();
   }
 
   private PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part,

@@ -2,6 +2,7 @@ package io.tdx.txn;
 
 import io.tdx.load.ImportOptions;
 import io.tdx.service.ServiceDefinition;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
 /**
@@ -13,13 +14,20 @@ public sealed interface TxnRequest {
   /** Starts a transaction; replies with its document. */
   record Begin(boolean async) implements TxnRequest { }
 
-  /** Adds a part; replies with the part's document and, for an import, where to spool its body. */
-  /** Adds a part; {@code uri} when its file is named by URI (imported from it, or exported to it). */
-  record AddPart(ServiceDefinition service, String method, ImportOptions options, long contentLength, String uri)
-    implements TxnRequest { }
+  /**
+   * Adds a part; {@code uri} when its file is named by URI (imported from it, or exported to it).
+   * Replies with the part's document and, for an import, the file to spool its body to, or no
+   * file when the body, {@code plain} (no content coding) and small, is to be sent in memory.
+   */
+  record AddPart(ServiceDefinition service, String method, ImportOptions options, long contentLength, String uri,
+                 boolean plain) implements TxnRequest { }
 
-  /** The part's body is spooled ({@code error} null) or could not be. */
-  record PartReceived(String part, long bytes, String error, int status) implements TxnRequest { }
+  /** The part's body is received ({@code error} null), spooled or in {@code memory}, or could not be. */
+  record PartReceived(String part, long bytes, String error, int status, Buffer memory) implements TxnRequest {
+    public PartReceived(String part, long bytes, String error, int status) {
+      this(part, bytes, error, status, null);
+    }
+  }
 
   /**
    * Commits the listed parts in order; {@code count}, when not null, must match. Without a list

@@ -56,6 +56,8 @@ public final class TxnVerticle extends VerticleBase {
   private final LinkedHashMap<String, Transaction> recent = new LinkedHashMap<>();
   private int open;
   private long spooledBytes;
+  /** Bytes of part bodies held in memory, under this owner's share of txn.maxMemoryBytes. */
+  private long memoryBytes;
   private long sweeper;
   private long lastPurge;
   private TxnJournal journal;
@@ -97,11 +99,8 @@ public final class TxnVerticle extends VerticleBase {
     journal.started(txn);
     MessageConsumer<TxnRequest> consumer = vertx.eventBus().consumer(TxnAddresses.of(prefix, txn.id), m -> handle(txn, m));
     consumers.put(txn.id, consumer);
-    consumer.completion()
-      .compose(v -> vertx.fileSystem().mkdirs(directory(txn).toString()))
-      .onSuccess(v -> reply(message, TxnReply.of(txn.toJson())))
-      .onFailure(e -> reply(message, TxnReply.refused(new ProblemException(500, "internal", "Internal server error",
-        "cannot create the transaction's spool directory: " + e.getMessage()))));
+    // its spool directory is made by the first part spooled to a file: small transactions need none
+    consumer.completion().onComplete(v -> reply(message, TxnReply.of(txn.toJson())));
   }
 
   private void handle(Transaction txn, Message<TxnRequest> message) {
@@ -150,11 +149,17 @@ public final class TxnVerticle extends VerticleBase {
           + " in all); retry after some transactions finish").with("retryAfter", 5);
     }
     String id = txn.nextPartId();
-    boolean spooled = !add.method().equals("GET") && (add.uri() == null || files.remote(add.uri()));
+    boolean inMemory = add.uri() == null && add.plain() && add.contentLength() >= 0 && !add.method().equals("GET")
+      && add.contentLength() <= config.memoryPartBytes()
+      && memoryBytes + add.contentLength() <= Math.max(1, config.maxMemoryBytes() / owners);
+    boolean spooled = !inMemory && !add.method().equals("GET") && (add.uri() == null || files.remote(add.uri()));
     Path body = spooled ? directory(txn).resolve(id + ".csv") : null;
     Part part = new Part(id, add.service(), add.method(), add.options(), body, add.uri());
     part.spooled = body == null ? 0 : reserve;
     spooledBytes += part.spooled;
+    part.inMemory = inMemory ? add.contentLength() : 0;
+    memoryBytes += part.inMemory;
+    txn.spooling |= spooled;
     txn.parts.put(id, part);
     return new TxnReply(part.toJson(txn.id).put("async", txn.async), body, null);
   }
@@ -165,8 +170,14 @@ public final class TxnVerticle extends VerticleBase {
       part.state = received.error() == null ? PartState.READY : PartState.FAILED;
       part.error = received.error();
       part.status = received.error() == null ? part.status : received.status();
-      spooledBytes += received.bytes() - part.spooled;
-      part.spooled = received.bytes();
+      if (part.body != null) {
+        spooledBytes += received.bytes() - part.spooled;
+        part.spooled = received.bytes();
+      }
+      part.memory = received.memory();
+      if (part.inMemory > 0 && received.memory() == null) {
+        unreserve(part); // it never arrived
+      }
     }
     if (txn.state == TxnState.COMMITTING && txn.commitList != null) {
       runWhenReady(txn);
@@ -251,7 +262,8 @@ public final class TxnVerticle extends VerticleBase {
     txn.running = true;
     listed.forEach(p -> p.resultFile = ResultFiles.of(results, txn.committed, txn.id, p.id));
     List<TransactionJob.Work> work = listed.stream()
-      .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.uri, p.resultFile, p.spooled)).toList();
+      .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.memory, p.uri, p.resultFile,
+        p.body != null ? p.spooled : p.inMemory)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
     jobs.run(new TransactionJob(txn.id, txn.toJson(), work, files)).onComplete(done -> {
       if (done.failed()) {
@@ -351,6 +363,9 @@ public final class TxnVerticle extends VerticleBase {
 
   /** The bodies were read or are not wanted: the transaction's spool directory goes (once more if a body was still arriving). */
   private void removeSpool(Transaction txn, int retries) {
+    if (!txn.spooling) {
+      return;
+    }
     vertx.fileSystem().deleteRecursive(directory(txn).toString()).onFailure(e -> {
       if (retries > 0) {
         removeSpool(txn, retries - 1);
@@ -524,6 +539,9 @@ public final class TxnVerticle extends VerticleBase {
   private void unreserve(Part part) {
     spooledBytes -= part.spooled;
     part.spooled = 0;
+    memoryBytes -= part.inMemory;
+    part.inMemory = 0;
+    part.memory = null;
   }
 
   private static void reply(Message<TxnRequest> message, TxnReply reply) {
