@@ -52,12 +52,13 @@ final class JobDispatcher extends VerticleBase {
 
   private void dispatch(String worker, Message<Job<?>> job) {
     List<Message<Job<?>>> group = groupOf(job);
-    Job<?> work = group.size() == 1 ? job.body()
-      : new GroupRun(group.stream().<GroupableJob<?>>map(m -> (GroupableJob<?>) m.body()).toList());
+    // a groupable job runs as a group even alone: the group's path is the one made for small transactions
+    Job<?> work = job.body() instanceof GroupableJob<?> first && first.groupable()
+      ? new GroupRun(group.stream().<GroupableJob<?>>map(m -> (GroupableJob<?>) m.body()).toList()) : job.body();
     vertx.eventBus().request(worker, work, LocalCodec.options(Jobs.TIMEOUT_MILLIS))
       .onComplete(reply -> {
         JobOutcome outcome = reply.succeeded() ? (JobOutcome) reply.result().body() : new JobOutcome(null, reply.cause());
-        replyAll(group, outcome);
+        replyAll(group, work instanceof GroupRun, outcome);
         Message<Job<?>> next = waiting.poll();
         if (next != null) {
           dispatch(worker, next);
@@ -85,8 +86,8 @@ final class JobDispatcher extends VerticleBase {
 
   /** Answers each job of a group with its own outcome (or all with the group's failure). */
   @SuppressWarnings("unchecked")
-  private static void replyAll(List<Message<Job<?>>> group, JobOutcome outcome) {
-    if (group.size() == 1) {
+  private static void replyAll(List<Message<Job<?>>> group, boolean grouped, JobOutcome outcome) {
+    if (!grouped) {
       group.get(0).reply(outcome, LocalCodec.options(Jobs.TIMEOUT_MILLIS));
       return;
     }

@@ -46,8 +46,11 @@ final class GroupMerger {
       return null;
     }
     for (StagedGroup.Shape shape : ordered) {
-      merger.checkReferences(shape.table(), shape.mapping(), target -> tablesOf(group, target));
-      merger.reportRejected(shape.table(), shape.mapping(), part -> shape.members().get(part).errors());
+      boolean marked = group.marked.contains(shape.index())
+        | merger.checkReferences(shape.table(), shape.mapping(), target -> tablesOf(group, target)) > 0;
+      if (marked) {
+        merger.reportRejected(shape.table(), shape.mapping(), part -> shape.members().get(part).errors());
+      }
     }
     for (StagedGroup.Shape shape : group.shapes) {
       for (StagedGroup.Member member : shape.members()) {
@@ -56,7 +59,7 @@ final class GroupMerger {
         }
       }
     }
-    if (keysShared(group)) {
+    if (group.keysMayBeShared && keysShared(group)) {
       return null;
     }
     List<Counts[]> counts = new ArrayList<>();

@@ -31,6 +31,7 @@ final class GroupStager {
   /** The staged group, or null when a part's header or body is refused (that part fails on its own). */
   StagedGroup stage(List<List<GroupPart>> transactions) throws Exception {
     StagedGroup group = new StagedGroup();
+    GroupKeys keys = new GroupKeys();
     Map<List<Object>, StagedGroup.Shape> shapes = new HashMap<>();
     List<RowSink> sinks = new ArrayList<>(); // one for each shape, at its index
     try {
@@ -61,7 +62,8 @@ final class GroupStager {
             int index = shape.members().size();
             long read;
             try {
-              read = stager.load(sinks.get(shape.index()), reader, shape.mapping(), errors, txn, index);
+              read = stager.load(sinks.get(shape.index()), reader, shape.mapping(), errors, txn, index,
+                keys.of(shape.service(), shape.mapping().staged(), shape.index(), index));
             } catch (Exception e) {
               errors.close();
               throw e;
@@ -77,8 +79,11 @@ final class GroupStager {
       }
       for (StagedGroup.Shape shape : group.shapes) {
         stager.staged(shape.table(), shape.members().stream().mapToLong(StagedGroup.Member::read).sum());
-        stager.markDuplicateKeys(shape.table(), shape.service().keys());
+        if (keys.repeatsWithinPart(shape.index()) && stager.markDuplicateKeys(shape.table(), shape.service().keys()) > 0) {
+          group.marked.add(shape.index());
+        }
       }
+      group.keysMayBeShared = keys.sharedAcrossParts();
       for (StagedGroup.Shape shape : group.shapes) {
         for (StagedGroup.Member member : shape.members()) {
           member.errors().markStaged();

@@ -199,9 +199,11 @@ final class Merger {
    * Checks the references of a staging table's accepted rows: satisfied by a key of the
    * referenced table, or by an accepted row of the same or an earlier transaction staged for the
    * referenced service ({@code stagedFor}); missing ones are rejected, or added (accumulate).
+   * Returns the rows rejected.
    */
-  void checkReferences(String table, HeaderMapping mapping, Function<ServiceDefinition, List<String>> stagedFor)
+  long checkReferences(String table, HeaderMapping mapping, Function<ServiceDefinition, List<String>> stagedFor)
     throws SQLException {
+    long rejected = 0;
     for (Column column : mapping.staged()) {
       if (column.reference() == null) {
         continue;
@@ -220,11 +222,12 @@ final class Merger {
         update("INSERT INTO " + Sql.quote(target.table()) + " (" + targetKey + ") SELECT DISTINCT s." + value + " FROM "
           + table + " s WHERE s." + ACCEPTED + " AND " + missing + (dialect.enforcesKeys() ? " ON CONFLICT DO NOTHING" : ""));
       } else {
-        update("UPDATE " + table + " s SET __code = '" + CauseCode.UNKNOWN_REFERENCE + "', __cause = "
+        rejected += update("UPDATE " + table + " s SET __code = '" + CauseCode.UNKNOWN_REFERENCE + "', __cause = "
           + Sql.literal(column.name() + " ") + " || CAST(s." + value + " AS VARCHAR) || "
           + Sql.literal(" is not a key of " + target.prefix()) + " WHERE s." + ACCEPTED + " AND " + missing);
       }
     }
+    return rejected;
   }
 
   private void markStillReferenced(StagedImport staged) throws SQLException {

@@ -5,7 +5,9 @@ import io.tdx.load.HeaderMapping;
 import io.tdx.load.ImportRequest;
 import io.tdx.service.ServiceDefinition;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The imports of several transactions staged together for a group commit: one staging table for
@@ -24,6 +26,10 @@ public final class StagedGroup {
   final List<Shape> shapes = new ArrayList<>();
   /** For each transaction, its members in the order of its parts. */
   final List<List<Member>> transactions = new ArrayList<>();
+  /** The shapes (by index) with rows rejected by a set-based check: only their rejected rows are read back. */
+  final Set<Integer> marked = new HashSet<>();
+  /** False when no key appears in two parts (seen while staging): the merge need not look for one. */
+  boolean keysMayBeShared = true;
 
   /** Closes every part's error file (after its result was read, or on failure). */
   public void closeQuietly() {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.function.Consumer;
 import java.sql.Connection;
 import java.util.stream.Collectors;
 
@@ -49,7 +50,7 @@ final class Stager {
       try {
         long read;
         try (RowSink rows = engine.bulkRows(connection, table, mapping.staged())) {
-          read = load(rows, reader, mapping, errors, 0, 0);
+          read = load(rows, reader, mapping, errors, 0, 0, null);
           rows.finish();
         }
         engine.staged(connection, table, read);
@@ -84,9 +85,13 @@ final class Stager {
     engine.staged(connection, table, rows);
   }
 
-  /** Adds a part's valid rows as part {@code part} of transaction {@code txn}; rejected rows go to its error file. */
-  long load(RowSink rows, CsvRowReader reader, HeaderMapping mapping, ErrorSink errors, int txn, int part)
-    throws IOException, SQLException {
+  /**
+   * Adds a part's valid rows as part {@code part} of transaction {@code txn}; rejected rows go to
+   * its error file. {@code valid}, when given, sees each valid row's values before they are added
+   * (the array is reused for the next row).
+   */
+  long load(RowSink rows, CsvRowReader reader, HeaderMapping mapping, ErrorSink errors, int txn, int part,
+            Consumer<Object[]> valid) throws IOException, SQLException {
     RowValidator validator = new RowValidator(mapping);
     Object[] values = new Object[mapping.staged().size()];
     long read = 0;
@@ -96,6 +101,9 @@ final class Stager {
       if (error != null) {
         errors.add(error);
         continue;
+      }
+      if (valid != null) {
+        valid.accept(values);
       }
       rows.add(txn, part, record.line(), values);
     }
@@ -107,7 +115,7 @@ final class Stager {
    * chosen. One hash aggregate and one hash join, so linear in the rows; each row's cause names at
    * most {@link #LINES_SHOWN} lines and how many more there are, so its length is bounded too.
    */
-  void markDuplicateKeys(String table, List<Column> keys) throws SQLException {
+  long markDuplicateKeys(String table, List<Column> keys) throws SQLException {
     String keyList = "__part, " + Sql.columnList(keys, "");
     String names = keys.stream().map(Column::name).collect(Collectors.joining(", "));
     String cause = Sql.literal("key (" + names + ") appears on lines ") + " || array_to_string("
@@ -119,7 +127,7 @@ final class Stager {
       + repeated + ") k ON s.__part = k.__part AND " + Sql.keysMatch(keys, "s", "k") + " GROUP BY s.__part, "
       + Sql.columnList(keys, "s.");
     try (Statement statement = connection.createStatement()) {
-      statement.executeUpdate("UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = d.cause FROM ("
+      return statement.executeUpdate("UPDATE " + table + " SET __code = '" + CauseCode.DUPLICATE_KEY + "', __cause = d.cause FROM ("
         + duplicated + ") d WHERE " + table + ".__part = d.__part AND " + Sql.keysMatch(keys, table, "d"));
     }
   }
