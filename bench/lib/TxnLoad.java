@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Prints one JSON line per measured phase. Modes:
  * <pre>
- *   java -cp CLASSPATH TxnLoad.java PORT async|sync CLIENTS SECONDS
+ *   java -cp CLASSPATH TxnLoad.java PORT async|sync CLIENTS SECONDS [WARMUP_SECONDS]   (the warm-up: the same
+ *        load first, unmeasured, in this JVM, so that neither the server's nor this client's JIT compilers
+ *        are at work in the measured phase)
  *   java -cp CLASSPATH TxnLoad.java PORT soak CLIENTS SECONDS PROGRESS_FILE   (async; PROGRESS_FILE
  *        is rewritten every second with the counts so far)
  *   java -cp CLASSPATH TxnLoad.java PORT overload SECONDS WARMUP_SECONDS K1,K2,...   (async; a
@@ -66,7 +68,12 @@ public class TxnLoad {
     Context context = vertx.getOrCreateContext();
     try {
       switch (mode) {
-        case "async", "sync" -> print(run(vertx, context, port, mode, Integer.parseInt(args[2]), Long.parseLong(args[3]), null));
+        case "async", "sync" -> {
+          if (args.length > 4 && Long.parseLong(args[4]) > 0) {
+            run(vertx, context, port, mode, Integer.parseInt(args[2]), Long.parseLong(args[4]), null);
+          }
+          print(run(vertx, context, port, mode, Integer.parseInt(args[2]), Long.parseLong(args[3]), null));
+        }
         case "soak" -> print(run(vertx, context, port, "async", Integer.parseInt(args[2]), Long.parseLong(args[3]), Path.of(args[4])));
         case "overload" -> overload(vertx, context, port, Long.parseLong(args[2]), Long.parseLong(args[3]), args[4]);
         case "open" -> open(vertx, context, port, Integer.parseInt(args[2]), Long.parseLong(args[3]));
