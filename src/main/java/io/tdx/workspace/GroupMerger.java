@@ -66,8 +66,9 @@ final class GroupMerger {
     for (StagedGroup.Shape shape : group.shapes) {
       counts.add(acceptedAndExisting(shape));
     }
-    for (StagedGroup.Shape shape : group.shapes) {
-      merger.upsert(shape.table(), shape.mapping(), shape.service());
+    for (int i = 0; i < group.shapes.size(); i++) {
+      StagedGroup.Shape shape = group.shapes.get(i);
+      merger.upsert(shape.table(), shape.mapping(), shape.service(), java.util.Arrays.stream(counts.get(i)).mapToLong(Counts::existing).sum());
     }
     return results(group, counts);
   }

@@ -97,19 +97,27 @@ final class Merger {
 
   private ImportResult upsert(StagedImport staged) throws SQLException, IOException {
     long accepted = accepted(staged);
-    long updated = upsert(staged.table(), staged.mapping(), staged.request().service());
+    long updated = upsert(staged.table(), staged.mapping(), staged.request().service(), -1);
     return result(staged, accepted - updated, updated, 0, false);
   }
 
   /**
    * Upserts the accepted rows of a staging table (of one part, or of parts whose keys are
    * disjoint); the rows replaced. With real keys it is one {@code INSERT ... ON CONFLICT} of the
-   * columns the file carries, so the others keep their values.
+   * columns the file carries, so the others keep their values. {@code existing}: how many of the
+   * rows' keys the table holds, when the caller counted them already (else -1). Without real
+   * keys (where writers take turns, so the count holds) and with none existing, the rows are
+   * only inserted: nothing to delete, no value to keep.
    */
-  long upsert(String table, HeaderMapping mapping, ServiceDefinition service) throws SQLException {
+  long upsert(String table, HeaderMapping mapping, ServiceDefinition service, long existing) throws SQLException {
+    if (existing == 0 && !dialect.enforcesKeys()) {
+      update(insertInto(service, service.columns()) + "SELECT " + selectAll(mapping, service) + " FROM " + table
+        + " WHERE " + ACCEPTED);
+      return 0;
+    }
     if (dialect.enforcesKeys()) {
-      long updated = count("SELECT count(*) FROM " + table + " s WHERE s." + ACCEPTED + " AND EXISTS (SELECT 1 FROM "
-        + Sql.quote(service.table()) + " t WHERE " + Sql.keysMatch(service.keys(), "s", "t") + ")");
+      long updated = existing >= 0 ? existing : count("SELECT count(*) FROM " + table + " s WHERE s." + ACCEPTED
+        + " AND EXISTS (SELECT 1 FROM " + Sql.quote(service.table()) + " t WHERE " + Sql.keysMatch(service.keys(), "s", "t") + ")");
       List<Column> carried = service.columns().stream().filter(mapping::carries).toList();
       update(insertInto(service, carried) + "SELECT " + Sql.columnList(carried, "") + " FROM " + table + " WHERE " + ACCEPTED
         + inKeyOrder(service) + onConflictUpdate(service, carried));

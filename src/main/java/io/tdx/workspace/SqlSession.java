@@ -222,12 +222,17 @@ final class SqlSession implements WorkspaceSession {
 
     @Override
     public void recordAll(List<TxnRecord> records) throws Exception {
-      TxnRecords.saveAll(connection, engine.dialect(), records);
+      TxnRecords.saveAll(connection, engine.dialect(), records, true);
+    }
+
+    @Override
+    public void recordEnding(List<TxnRecord> records) throws Exception {
+      TxnRecords.saveAll(connection, engine.dialect(), records, false);
     }
 
     @Override
     public void record(TxnRecord record) throws Exception {
-      recordAll(List.of(record));
+      recordEnding(List.of(record));
     }
 
     @Override

@@ -46,24 +46,32 @@ final class TxnRecords {
   }
 
   /**
-   * Saves records, replacing any of the same ids: one DELETE and one INSERT for all of them. The
-   * creation time comes with the record, not from its document: a document is never parsed by
-   * the database (PostgreSQL's JSON refuses the escaped NUL a rejected value may hold).
+   * Saves records in one INSERT; with {@code replace}, any of the same ids go first (one DELETE):
+   * on DuckDB, where the table has no index, that DELETE reads the whole table, so a commit,
+   * which records transactions that have no record yet, does not replace. The creation time comes
+   * with the record, not from its document: a document is never parsed by the database
+   * (PostgreSQL's JSON refuses the escaped NUL a rejected value may hold).
    */
-  static void saveAll(Connection connection, Dialect dialect, List<TxnRecord> records) throws SQLException {
+  static void saveAll(Connection connection, Dialect dialect, List<TxnRecord> records, boolean replace) throws SQLException {
     if (records.isEmpty()) {
       return;
     }
+    if (replace) {
+      String ids = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
+      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + ids + ")")) {
+        for (int k = 0; k < records.size(); k++) {
+          delete.setString(k + 1, records.get(k).id());
+        }
+        delete.executeUpdate();
+      }
+    }
     String timestamp = "CAST(? AS " + dialect.timestampType() + ")";
-    String ids = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
     String values = String.join(", ", java.util.Collections.nCopies(records.size(),
       "(?, ?, " + timestamp + ", ?, coalesce(" + timestamp + ", " + timestamp + "))"));
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + ids + ")");
-         PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
-           + " VALUES " + values)) {
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
+      + " VALUES " + values)) {
       for (int k = 0; k < records.size(); k++) {
         TxnRecord record = records.get(k);
-        delete.setString(k + 1, record.id());
         int i = 6 * k;
         insert.setString(i + 1, record.id());
         insert.setString(i + 2, record.state());
@@ -72,7 +80,6 @@ final class TxnRecords {
         insert.setObject(i + 5, record.created() == null ? null : utc(record.created()));
         insert.setObject(i + 6, utc(record.finished()));
       }
-      delete.executeUpdate();
       insert.executeUpdate();
     }
   }

@@ -44,7 +44,7 @@ public interface WorkspaceSession extends AutoCloseable {
           tx.setRollbackOnly();
           return null;
         }
-        tx.recordAll(records.apply(results));
+        tx.recordEnding(records.apply(results));
         return results;
       });
     } finally {
@@ -89,8 +89,14 @@ public interface WorkspaceSession extends AutoCloseable {
      */
     List<List<ImportResult>> applyGroup(StagedGroup group) throws Exception;
 
-    /** Records finished transactions ({@code tdx_transactions}), in one statement. */
+    /** Records finished transactions ({@code tdx_transactions}), replacing any record of the same ids. */
     void recordAll(List<TxnRecord> records) throws Exception;
+
+    /**
+     * Records transactions that end with this database transaction, their commits: in one
+     * statement, inserted, since a transaction is recorded once, when it ends, and these end now.
+     */
+    void recordEnding(List<TxnRecord> records) throws Exception;
 
     /** Applies a staged import; an import aborted by {@code abort_on_error} marks the transaction for rollback. */
     ImportResult apply(StagedImport staged) throws Exception;
@@ -104,7 +110,7 @@ public interface WorkspaceSession extends AutoCloseable {
     /** Exports a table as this transaction sees it. */
     ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception;
 
-    /** Writes a transaction's final record, committed (or not) with everything else of this transaction. */
+    /** Writes a transaction's final record, committed (or not) with everything else of this transaction ({@link #recordEnding}). */
     void record(TxnRecord record) throws Exception;
 
     /** Makes the transaction roll back when the work returns. */
