@@ -381,8 +381,11 @@ public final class TxnVerticle extends VerticleBase {
       return;
     }
     String file = part.resultFile.toString();
-    if (!ResultFiles.kept(part.toJson(txn.id))) {
-      vertx.fileSystem().delete(file);
+    JsonObject json = part.toJson(txn.id);
+    if (!ResultFiles.kept(json)) {
+      if (!ResultFiles.headerOnly(json)) { // an import that rejected no row wrote no file
+        vertx.fileSystem().delete(file);
+      }
       return;
     }
     long minute = ResultFiles.minute(txn.committed);
