@@ -16,7 +16,7 @@ class TxnLimitsTest extends ServerTest {
   @Override
   JsonObject configure(JsonObject config) {
     return config.put("http", config.getJsonObject("http").copy().put("instances", 1))
-      .put("txn", new JsonObject().put("maxOpen", 2).put("maxParts", 2).put("maxSpoolBytes", 64)
+      .put("txn", new JsonObject().put("maxOpen", 2).put("maxParts", 2).put("maxSpoolBytes", 64).put("memoryPartBytes", 0)
         .put("idleTimeoutSeconds", 1).put("retentionSeconds", 2).put("sweepSeconds", 1));
   }
 

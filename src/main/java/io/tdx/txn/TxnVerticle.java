@@ -140,18 +140,19 @@ public final class TxnVerticle extends VerticleBase {
       throw new ProblemException(503, "too-many-parts", "Too many parts",
         "transaction " + txn.id + " already has " + config.maxParts() + " parts (txn.maxParts)").with("retryAfter", 1);
     }
+    // a small plain body is held in memory while this owner's share of txn.maxMemoryBytes has room; any other is spooled
+    boolean inMemory = add.uri() == null && add.plain() && add.contentLength() >= 0 && !add.method().equals("GET")
+      && add.contentLength() <= config.memoryPartBytes()
+      && memoryBytes + add.contentLength() <= Math.max(1, config.maxMemoryBytes() / owners);
     long share = Math.max(1, config.maxSpoolBytes() / owners);
     long reserve = Math.max(0, add.contentLength());
-    if (!add.method().equals("GET") && spooledBytes + reserve > share) {
+    if (!inMemory && !add.method().equals("GET") && spooledBytes + reserve > share) {
       throw new ProblemException(503, "spool-full", "Spool full",
         "the parts waiting for their commits hold " + spooledBytes + " bytes; " + (add.contentLength() < 0 ? "another" : "this "
           + add.contentLength() + "-byte") + " body does not fit under txn.maxSpoolBytes (" + config.maxSpoolBytes()
           + " in all); retry after some transactions finish").with("retryAfter", 5);
     }
     String id = txn.nextPartId();
-    boolean inMemory = add.uri() == null && add.plain() && add.contentLength() >= 0 && !add.method().equals("GET")
-      && add.contentLength() <= config.memoryPartBytes()
-      && memoryBytes + add.contentLength() <= Math.max(1, config.maxMemoryBytes() / owners);
     boolean spooled = !inMemory && !add.method().equals("GET") && (add.uri() == null || files.remote(add.uri()));
     Path body = spooled ? directory(txn).resolve(id + ".csv") : null;
     Part part = new Part(id, add.service(), add.method(), add.options(), body, add.uri());
