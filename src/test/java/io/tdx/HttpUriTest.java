@@ -85,7 +85,7 @@ class HttpUriTest extends ServerTest {
   @DisplayName("a file fetched into a part's spool counts against txn.maxSpoolBytes")
   void fetchedPartsCountAgainstTheSpool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path otherData) throws Exception {
     try (TestServer small = TestServer.start(otherData, config -> configure(config)
-      .put("txn", new JsonObject().put("maxSpoolBytes", 2 * (ImportTest.PRODUCTS.length() + 20))))) {
+      .put("txn", new JsonObject().put("maxSpoolBytes", 2 * (ImportTest.PRODUCTS.length() + 20)).put("memoryPartBytes", 0)))) {
       String txn = small.post("/txn/start?async=true", "").getHeader("Location");
       assertEquals(202, small.post("/products?txn=" + txn.substring(5) + "&uri="
         + URLEncoder.encode("http://127.0.0.1:" + port + "/products.csv", StandardCharsets.UTF_8), "").statusCode());

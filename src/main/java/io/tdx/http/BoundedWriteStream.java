@@ -1,6 +1,5 @@
 package io.tdx.http;
 
-import io.tdx.stream.BadEncodingException;
 import io.tdx.stream.BodyTooLargeException;
 import io.tdx.stream.ContentDecoding;
 import io.vertx.core.Future;
@@ -39,7 +38,7 @@ final class BoundedWriteStream implements WriteStream<Buffer> {
       }
       int second = written == 0 ? (data.length() > 1 ? data.getUnsignedByte(1) : -1) : data.getUnsignedByte(0);
       if (ContentDecoding.gzipMagic(first, second)) {
-        return refuse(new BadEncodingException("the body is gzip but was sent without Content-Encoding: gzip"));
+        return refuse(ContentDecoding.unlabelledGzip());
       }
     }
     written += data.length();

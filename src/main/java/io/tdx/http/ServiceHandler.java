@@ -225,11 +225,15 @@ final class ServiceHandler implements Handler<RoutingContext> {
         .compose(answer -> spooled.succeeded() ? Future.succeededFuture(answer.document()) : Future.failedFuture(unreadable(spooled.cause()))));
   }
 
-  /** A body whose Content-Length is within txn.memoryPartBytes, as one buffer (the codec ends it at that length). */
+  /**
+   * A body whose Content-Length is within txn.memoryPartBytes, as one buffer (the codec ends it
+   * at that length); refused as a spooled one would be when it starts as gzip does.
+   */
   private static Future<Buffer> inMemory(TimedBody body) {
     Future<Buffer> collected = body.collect(java.util.stream.Collector.of(Buffer::buffer, Buffer::appendBuffer, Buffer::appendBuffer));
     body.resume(); // paused until the owner answered
-    return collected;
+    return collected.compose(buffer -> buffer.length() >= 2 && ContentDecoding.gzipMagic(buffer.getUnsignedByte(0), buffer.getUnsignedByte(1))
+      ? Future.failedFuture(ContentDecoding.unlabelledGzip()) : Future.succeededFuture(buffer));
   }
 
   /** Spooled to its file (made in the transaction's spool directory, which the first such part creates); no buffer. */

@@ -74,6 +74,11 @@ public enum ContentDecoding {
     return gzip ? GZIP.decode(in, Long.MAX_VALUE) : in;
   }
 
+  /** The refusal of a body that starts as gzip does but was sent without {@code Content-Encoding: gzip}. */
+  public static BadEncodingException unlabelledGzip() {
+    return new BadEncodingException("the body is gzip but was sent without Content-Encoding: gzip");
+  }
+
   /** Whether these are the first bytes of a gzip stream. */
   public static boolean gzipMagic(int first, int second) {
     return first == 0x1f && second == 0x8b;
