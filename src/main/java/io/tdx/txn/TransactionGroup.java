@@ -3,6 +3,7 @@ package io.tdx.txn;
 import io.tdx.load.ImportMode;
 import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
+import io.tdx.problem.ProblemException;
 import io.tdx.service.Column;
 import io.tdx.worker.GroupableJob;
 import io.tdx.worker.JobOutcome;
@@ -64,16 +65,22 @@ final class TransactionGroup {
         return together.stream().map(outcome -> new JobOutcome(outcome, null)).toList();
       }
     } catch (Exception e) {
+      Throwable explained = workspace.explain(e);
+      if (explained instanceof ProblemException problem && problem.status() == 503) {
+        // the database is gone or busy: each transaction alone would only wait for it again
+        return jobs.stream().map(job -> new JobOutcome(null, explained)).toList();
+      }
       LOG.warn("group commit of {} transactions failed; they run one by one", jobs.size(), e);
     }
     return jobs.stream().map(job -> alone(job, workspace)).toList();
   }
 
+  /** A transaction run on its own; its failure explained as a job of its own would have it (503 when the database went away). */
   private static JobOutcome alone(TransactionJob job, Workspace workspace) {
     try {
       return new JobOutcome(job.run(workspace), null);
     } catch (Exception e) {
-      return new JobOutcome(null, e);
+      return new JobOutcome(null, workspace.explain(e));
     }
   }
 
