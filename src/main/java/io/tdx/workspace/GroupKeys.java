@@ -44,9 +44,6 @@ final class GroupKeys {
   }
 
   private void add(ServiceDefinition service, int shape, int part, Object[] key) {
-    if (overflow) {
-      return;
-    }
     if (++count > MAX_KEYS) {
       overflow = true;
       owners.clear();

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,7 +69,8 @@ final class GroupMerger {
     }
     for (int i = 0; i < group.shapes.size(); i++) {
       StagedGroup.Shape shape = group.shapes.get(i);
-      merger.upsert(shape.table(), shape.mapping(), shape.service(), java.util.Arrays.stream(counts.get(i)).mapToLong(Counts::existing).sum());
+      long existing = Arrays.stream(counts.get(i)).mapToLong(Counts::existing).sum();
+      merger.upsert(shape.table(), shape.mapping(), shape.service(), existing);
     }
     return results(group, counts);
   }
@@ -135,7 +137,7 @@ final class GroupMerger {
   /** The counts of each part of the shape, at its index. */
   private Counts[] acceptedAndExisting(StagedGroup.Shape shape) throws SQLException {
     Counts[] counts = new Counts[shape.members().size()];
-    java.util.Arrays.fill(counts, new Counts(0, 0));
+    Arrays.fill(counts, new Counts(0, 0));
     String sql = "SELECT s.__part, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + Sql.quote(shape.service().table())
       + " t WHERE " + Sql.keysMatch(shape.service().keys(), "s", "t") + ")) FROM " + shape.table()
       + " s WHERE s.__code IS NULL GROUP BY s.__part";
