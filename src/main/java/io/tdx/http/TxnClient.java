@@ -120,10 +120,20 @@ final class TxnClient {
   private Future<TxnReply> request(String address, TxnRequest request, long timeout, String txn) {
     return vertx.eventBus().<TxnReply>request(address, request, LocalCodec.options(timeout))
       .map(reply -> reply.body())
-      .recover(e -> e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS && txn != null
-        ? recorded(txn, request)
-        : Future.failedFuture(e))
+      .recover(e -> txn != null && ownerLetGo(e) ? recorded(txn, request) : Future.failedFuture(e))
       .compose(reply -> reply.problem() == null ? Future.succeededFuture(reply) : Future.failedFuture(reply.problem()));
+  }
+
+  /**
+   * Whether a request failed because no owner holds its transaction: none listens at its
+   * address, or the owner let the transaction go while the request waited in its queue
+   * (Vert.x discards the queue of a consumer it unregisters, failing each request as a
+   * TIMEOUT whose message says so, long before the request's own timeout).
+   */
+  static boolean ownerLetGo(Throwable failure) {
+    return failure instanceof ReplyException reply
+      && (reply.failureType() == ReplyFailure.NO_HANDLERS
+        || reply.failureType() == ReplyFailure.TIMEOUT && String.valueOf(reply.getMessage()).startsWith("Discarded the request"));
   }
 
   private static final java.util.regex.Pattern UUID_FORM =
