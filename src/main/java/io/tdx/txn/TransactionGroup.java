@@ -96,7 +96,8 @@ final class TransactionGroup {
           for (TransactionJob.Work part : job.parts()) {
             InputStream body = part.received();
             bodies.add(body);
-            parts.add(new GroupPart(new ImportRequest(part.service(), ImportMode.UPSERT, part.options()), body, part.resultFile()));
+            parts.add(new GroupPart(new ImportRequest(part.service(), ImportMode.UPSERT, part.options()), body, part.bytes(),
+              part.resultFile()));
           }
           inputs.add(parts);
         }

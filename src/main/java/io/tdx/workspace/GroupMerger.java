@@ -25,21 +25,46 @@ import java.util.stream.Collectors;
  * one transaction would depend on another's: the group is refused and nothing is written.
  */
 final class GroupMerger {
-  private final Connection connection;
   private final Services services;
-  private final Merger merger;
+  private final Steps steps;
 
-  GroupMerger(Connection connection, Dialect dialect, Services services) {
-    this.connection = connection;
+  /**
+   * The work of a group commit that depends on where its rows are: in staging tables (set-based
+   * SQL) or held in memory ({@link HeldGroupSteps}: checks in Java, rows written from array
+   * parameters).
+   */
+  interface Steps {
+    /**
+     * Checks the references of a shape's accepted rows (the shapes it references are checked
+     * already) and reports its rejected rows to their parts' error files.
+     */
+    void checkReferences(StagedGroup group, StagedGroup.Shape shape) throws SQLException;
+
+    /** Whether an accepted key of a service appears in two parts: their order would matter. */
+    boolean keysShared(StagedGroup group) throws SQLException;
+
+    /** Writes a shape's accepted rows (upsert); the counts of each of its parts, at its index. */
+    Counts[] upsert(StagedGroup.Shape shape) throws SQLException;
+  }
+
+  /** A part's accepted rows, and how many of their keys the table held already (updates). */
+  record Counts(long accepted, long existing) {
+  }
+
+  GroupMerger(Connection connection, Dialect dialect, Services services, boolean held) {
     this.services = services;
-    this.merger = new Merger(connection, dialect, services);
+    this.steps = held ? new HeldGroupSteps(connection, dialect, services) : new TableSteps(connection, dialect, services);
   }
 
   /** Each transaction's import results in the order of its parts, or null when the group cannot be applied as one. */
   List<List<ImportResult>> apply(StagedGroup group) throws Exception {
     for (StagedGroup.Shape shape : group.shapes) {
+      // a transaction run again checks and reports its set-based rejections again
       for (StagedGroup.Member member : shape.members()) {
-        member.errors().resetToStaged(); // a transaction run again reports its set-based rejections again
+        member.errors().resetToStaged();
+      }
+      if (shape.held() != null) {
+        shape.held().resetToStaged();
       }
     }
     List<StagedGroup.Shape> ordered = referencedFirst(group.shapes);
@@ -47,11 +72,7 @@ final class GroupMerger {
       return null;
     }
     for (StagedGroup.Shape shape : ordered) {
-      boolean marked = group.marked.contains(shape.index())
-        | merger.checkReferences(shape.table(), shape.mapping(), target -> tablesOf(group, target)) > 0;
-      if (marked) {
-        merger.reportRejected(shape.table(), shape.mapping(), part -> shape.members().get(part).errors());
-      }
+      steps.checkReferences(group, shape);
     }
     for (StagedGroup.Shape shape : group.shapes) {
       for (StagedGroup.Member member : shape.members()) {
@@ -60,17 +81,12 @@ final class GroupMerger {
         }
       }
     }
-    if (group.keysMayBeShared && keysShared(group)) {
+    if (group.keysMayBeShared && steps.keysShared(group)) {
       return null;
     }
     List<Counts[]> counts = new ArrayList<>();
     for (StagedGroup.Shape shape : group.shapes) {
-      counts.add(acceptedAndExisting(shape));
-    }
-    for (int i = 0; i < group.shapes.size(); i++) {
-      StagedGroup.Shape shape = group.shapes.get(i);
-      long existing = Arrays.stream(counts.get(i)).mapToLong(Counts::existing).sum();
-      merger.upsert(shape.table(), shape.mapping(), shape.service(), existing);
+      counts.add(steps.upsert(shape));
     }
     return results(group, counts);
   }
@@ -107,48 +123,6 @@ final class GroupMerger {
     return true;
   }
 
-  private static List<String> tablesOf(StagedGroup group, ServiceDefinition service) {
-    return group.shapes.stream().filter(s -> s.service() == service).map(StagedGroup.Shape::table).toList();
-  }
-
-  /** Whether an accepted key of a service appears in two parts: their order would matter. */
-  private boolean keysShared(StagedGroup group) throws SQLException {
-    Set<ServiceDefinition> services = new LinkedHashSet<>();
-    group.shapes.forEach(shape -> services.add(shape.service()));
-    for (ServiceDefinition service : services) {
-      String keys = Sql.columnList(service.keys(), "");
-      String union = group.shapes.stream().filter(s -> s.service() == service)
-        .map(s -> "SELECT " + keys + " FROM " + s.table() + " WHERE __code IS NULL")
-        .collect(Collectors.joining(" UNION ALL "));
-      try (Statement statement = connection.createStatement();
-           ResultSet rows = statement.executeQuery("SELECT 1 FROM (" + union + ") u GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
-        if (rows.next()) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** A part's accepted rows, and how many of their keys the table holds already (updates). */
-  private record Counts(long accepted, long existing) {
-  }
-
-  /** The counts of each part of the shape, at its index. */
-  private Counts[] acceptedAndExisting(StagedGroup.Shape shape) throws SQLException {
-    Counts[] counts = new Counts[shape.members().size()];
-    Arrays.fill(counts, new Counts(0, 0));
-    String sql = "SELECT s.__part, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + Sql.quote(shape.service().table())
-      + " t WHERE " + Sql.keysMatch(shape.service().keys(), "s", "t") + ")) FROM " + shape.table()
-      + " s WHERE s.__code IS NULL GROUP BY s.__part";
-    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-      while (rows.next()) {
-        counts[rows.getInt(1)] = new Counts(rows.getLong(2), rows.getLong(3));
-      }
-    }
-    return counts;
-  }
-
   private static List<List<ImportResult>> results(StagedGroup group, List<Counts[]> counts) throws java.io.IOException {
     List<List<ImportResult>> results = new ArrayList<>();
     for (List<StagedGroup.Member> members : group.transactions) {
@@ -162,5 +136,71 @@ final class GroupMerger {
       results.add(parts);
     }
     return results;
+  }
+
+  /** The group's rows in staging tables: every check is one set-based statement. */
+  private static final class TableSteps implements Steps {
+    private final Connection connection;
+    private final Merger merger;
+
+    TableSteps(Connection connection, Dialect dialect, Services services) {
+      this.connection = connection;
+      this.merger = new Merger(connection, dialect, services);
+    }
+
+    @Override
+    public void checkReferences(StagedGroup group, StagedGroup.Shape shape) throws SQLException {
+      boolean marked = group.marked.contains(shape.index())
+        | merger.checkReferences(shape.table(), shape.mapping(), target -> tablesOf(group, target)) > 0;
+      if (marked) {
+        merger.reportRejected(shape.table(), shape.mapping(), part -> shape.members().get(part).errors());
+      }
+    }
+
+    private static List<String> tablesOf(StagedGroup group, ServiceDefinition service) {
+      return group.shapes.stream().filter(s -> s.service() == service).map(StagedGroup.Shape::table).toList();
+    }
+
+    @Override
+    public boolean keysShared(StagedGroup group) throws SQLException {
+      Set<ServiceDefinition> services = new LinkedHashSet<>();
+      group.shapes.forEach(shape -> services.add(shape.service()));
+      for (ServiceDefinition service : services) {
+        String keys = Sql.columnList(service.keys(), "");
+        String union = group.shapes.stream().filter(s -> s.service() == service)
+          .map(s -> "SELECT " + keys + " FROM " + s.table() + " WHERE __code IS NULL")
+          .collect(Collectors.joining(" UNION ALL "));
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT 1 FROM (" + union + ") u GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
+          if (rows.next()) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public Counts[] upsert(StagedGroup.Shape shape) throws SQLException {
+      Counts[] counts = acceptedAndExisting(shape);
+      long existing = Arrays.stream(counts).mapToLong(Counts::existing).sum();
+      merger.upsert(shape.table(), shape.mapping(), shape.service(), existing);
+      return counts;
+    }
+
+    /** The counts of each part of the shape, at its index. */
+    private Counts[] acceptedAndExisting(StagedGroup.Shape shape) throws SQLException {
+      Counts[] counts = new Counts[shape.members().size()];
+      Arrays.fill(counts, new Counts(0, 0));
+      String sql = "SELECT s.__part, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + Sql.quote(shape.service().table())
+        + " t WHERE " + Sql.keysMatch(shape.service().keys(), "s", "t") + ")) FROM " + shape.table()
+        + " s WHERE s.__code IS NULL GROUP BY s.__part";
+      try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        while (rows.next()) {
+          counts[rows.getInt(1)] = new Counts(rows.getLong(2), rows.getLong(3));
+        }
+      }
+      return counts;
+    }
   }
 }

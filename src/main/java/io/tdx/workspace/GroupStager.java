@@ -28,9 +28,12 @@ final class GroupStager {
     this.tableNames = tableNames;
   }
 
-  /** The staged group, or null when a part's header or body is refused (that part fails on its own). */
-  StagedGroup stage(List<List<GroupPart>> transactions) throws Exception {
-    StagedGroup group = new StagedGroup();
+  /**
+   * The staged group, or null when a part's header or body is refused (that part fails on its
+   * own). {@code held}: its rows stay in memory ({@link HeldRows}), with no staging table.
+   */
+  StagedGroup stage(List<List<GroupPart>> transactions, boolean held) throws Exception {
+    StagedGroup group = new StagedGroup(held);
     GroupKeys keys = new GroupKeys();
     Map<List<Object>, StagedGroup.Shape> shapes = new HashMap<>();
     List<RowSink> sinks = new ArrayList<>(); // one for each shape, at its index
@@ -50,12 +53,17 @@ final class GroupStager {
               part.request().options().ignoreUnknownColumns());
             StagedGroup.Shape shape = shapes.get(key);
             if (shape == null) {
-              shape = new StagedGroup.Shape(group.shapes.size(), part.request().service(), mapping, tableNames.get(),
-                new ArrayList<>());
+              HeldRows rows = held ? new HeldRows() : null;
+              shape = new StagedGroup.Shape(group.shapes.size(), part.request().service(), mapping,
+                held ? null : tableNames.get(), rows, new ArrayList<>());
               shapes.put(key, shape);
               group.shapes.add(shape);
-              stager.create(shape.table(), mapping.staged());
-              sinks.add(stager.smallRows(shape.table(), mapping.staged()));
+              if (held) {
+                sinks.add(rows);
+              } else {
+                stager.create(shape.table(), mapping.staged());
+                sinks.add(stager.smallRows(shape.table(), mapping.staged()));
+              }
             }
             ErrorSink errors = new ErrorSink(part.errorFile(), part.request().service().dialect(), mapping.header(),
               limits.summaryErrors());
@@ -78,8 +86,15 @@ final class GroupStager {
         sink.finish();
       }
       for (StagedGroup.Shape shape : group.shapes) {
-        stager.staged(shape.table(), shape.members().stream().mapToLong(StagedGroup.Member::read).sum());
-        if (keys.repeatsWithinPart(shape.index()) && stager.markDuplicateKeys(shape.table(), shape.service().keys()) > 0) {
+        if (!held) {
+          stager.staged(shape.table(), shape.members().stream().mapToLong(StagedGroup.Member::read).sum());
+        }
+        if (!keys.repeatsWithinPart(shape.index())) {
+          continue;
+        }
+        long marked = held ? shape.held().markDuplicateKeys(shape.mapping().staged(), shape.service().keys())
+          : stager.markDuplicateKeys(shape.table(), shape.service().keys());
+        if (marked > 0) {
           group.marked.add(shape.index());
         }
       }

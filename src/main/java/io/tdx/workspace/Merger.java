@@ -130,7 +130,7 @@ final class Merger {
     return updated;
   }
 
-  private static String insertInto(ServiceDefinition service, List<Column> columns) {
+  static String insertInto(ServiceDefinition service, List<Column> columns) {
     return "INSERT INTO " + Sql.quote(service.table()) + " (" + Sql.columnList(columns, "") + ") ";
   }
 
@@ -138,12 +138,12 @@ final class Merger {
    * Rows inserted in key order fill the primary key's index from left to right (a quarter
    * faster for a million rows into an empty table) and lay the table out as an export reads it.
    */
-  private static String inKeyOrder(ServiceDefinition service) {
+  static String inKeyOrder(ServiceDefinition service) {
     return " ORDER BY " + Sql.columnList(service.keys(), "");
   }
 
   /** {@code ON CONFLICT} of the keys: the given non-key columns take the new row's values. */
-  private static String onConflictUpdate(ServiceDefinition service, List<Column> columns) {
+  static String onConflictUpdate(ServiceDefinition service, List<Column> columns) {
     String set = columns.stream().filter(c -> !c.key())
       .map(c -> Sql.quote(c.name()) + " = EXCLUDED." + Sql.quote(c.name())).collect(Collectors.joining(", "));
     return " ON CONFLICT (" + Sql.columnList(service.keys(), "") + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);

@@ -55,7 +55,9 @@ final class SqlSession implements WorkspaceSession {
 
   @Override
   public StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception {
-    return new GroupStager(stager(), limits, this::stagingTable).stage(transactions);
+    long bytes = transactions.stream().flatMap(List::stream).mapToLong(GroupPart::bytes).sum();
+    boolean held = engine.holdsSmallGroups() && bytes <= HELD_GROUP_BYTES;
+    return new GroupStager(stager(), limits, this::stagingTable).stage(transactions, held);
   }
 
   /** A new staging table's name; the session drops its staging tables (and their merged copies) when it closes. */
@@ -217,7 +219,7 @@ final class SqlSession implements WorkspaceSession {
 
     @Override
     public List<List<ImportResult>> applyGroup(StagedGroup group) throws Exception {
-      return new GroupMerger(connection, engine.dialect(), services).apply(group);
+      return new GroupMerger(connection, engine.dialect(), services, group.held).apply(group);
     }
 
     @Override

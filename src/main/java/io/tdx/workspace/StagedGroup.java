@@ -15,8 +15,11 @@ import java.util.Set;
  * that table ({@code __part}).
  */
 public final class StagedGroup {
-  /** A staging table, at {@code index} among the shapes: the parts sharing a service and a header. */
-  record Shape(int index, ServiceDefinition service, HeaderMapping mapping, String table, List<Member> members) {
+  /**
+   * The parts sharing a service and a header, at {@code index} among the shapes: in a staging
+   * table ({@code table}), or for a group held in memory, in {@code held} (and no table).
+   */
+  record Shape(int index, ServiceDefinition service, HeaderMapping mapping, String table, HeldRows held, List<Member> members) {
   }
 
   /** A part: its staging table ({@code shape}, an index into the shapes) and its index there ({@code part}). */
@@ -24,12 +27,18 @@ public final class StagedGroup {
   }
 
   final List<Shape> shapes = new ArrayList<>();
+  /** Whether the rows are held in memory ({@link HeldRows}) rather than in staging tables. */
+  final boolean held;
   /** For each transaction, its members in the order of its parts. */
   final List<List<Member>> transactions = new ArrayList<>();
   /** The shapes (by index) with rows rejected by a set-based check: only their rejected rows are read back. */
   final Set<Integer> marked = new HashSet<>();
   /** False when no key appears in two parts (seen while staging): the merge need not look for one. */
   boolean keysMayBeShared = true;
+
+  StagedGroup(boolean held) {
+    this.held = held;
+  }
 
   /** Closes every part's error file (after its result was read, or on failure). */
   public void closeQuietly() {

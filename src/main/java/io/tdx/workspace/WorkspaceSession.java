@@ -13,6 +13,12 @@ import java.util.function.Function;
 
 /** One connection to the workspace, used by one job on one worker thread. */
 public interface WorkspaceSession extends AutoCloseable {
+  /**
+   * A group commit whose parts' bodies add up to at most this many bytes holds its rows in memory
+   * where the engine can ({@link Engine#holdsSmallGroups}): some tens of megabytes of heap at
+   * most, for a moment. A larger group is staged in tables.
+   */
+  long HELD_GROUP_BYTES = 1 << 20;
 
   /** Parses, validates and stages an import; writes rejected rows to {@code errorFile}. Touches no service table. */
   StagedImport stage(ImportRequest request, InputStream csv, Path errorFile) throws Exception;
@@ -25,7 +31,7 @@ public interface WorkspaceSession extends AutoCloseable {
 
   /**
    * Stages the imports of several transactions together for a group commit (one staging table
-   * per service and header). Null when a part is refused on its own (a bad header, malformed
+   * per service and header, or rows held in memory: {@link #HELD_GROUP_BYTES}). Null when a part is refused on its own (a bad header, malformed
    * CSV): its transaction must then run alone. Touches no service table.
    */
   StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception;
