@@ -188,16 +188,29 @@ final class GroupMerger {
       return counts;
     }
 
-    /** The counts of each part of the shape, at its index. */
+    /**
+     * The counts of each part of the shape, at its index. The existing keys are counted by an
+     * inner join from the staging table (its accepted keys are distinct, as are the table's),
+     * which an engine may build on the small side; an {@code EXISTS} for each row was a mark join
+     * built on the whole table, whose cost grew with it.
+     */
     private Counts[] acceptedAndExisting(StagedGroup.Shape shape) throws SQLException {
+      long[] accepted = countByPart(shape, "SELECT __part, count(*) FROM " + shape.table() + " WHERE __code IS NULL GROUP BY __part");
+      long[] existing = countByPart(shape, "SELECT s.__part, count(*) FROM " + shape.table() + " s JOIN "
+        + Sql.quote(shape.service().table()) + " t ON " + Sql.keysMatch(shape.service().keys(), "s", "t")
+        + " WHERE s.__code IS NULL GROUP BY s.__part");
       Counts[] counts = new Counts[shape.members().size()];
-      Arrays.fill(counts, new Counts(0, 0));
-      String sql = "SELECT s.__part, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + Sql.quote(shape.service().table())
-        + " t WHERE " + Sql.keysMatch(shape.service().keys(), "s", "t") + ")) FROM " + shape.table()
-        + " s WHERE s.__code IS NULL GROUP BY s.__part";
+      for (int part = 0; part < counts.length; part++) {
+        counts[part] = new Counts(accepted[part], existing[part]);
+      }
+      return counts;
+    }
+
+    private long[] countByPart(StagedGroup.Shape shape, String sql) throws SQLException {
+      long[] counts = new long[shape.members().size()];
       try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
         while (rows.next()) {
-          counts[rows.getInt(1)] = new Counts(rows.getLong(2), rows.getLong(3));
+          counts[rows.getInt(1)] = rows.getLong(2);
         }
       }
       return counts;

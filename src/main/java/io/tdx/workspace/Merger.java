@@ -219,12 +219,18 @@ final class Merger {
       ServiceDefinition target = services.get(column.reference().service());
       String targetKey = Sql.quote(target.keys().get(0).name());
       String value = Sql.quote(column.name());
-      StringBuilder missing = new StringBuilder("s." + value + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-        + Sql.quote(target.table()) + " r WHERE r." + targetKey + " = s." + value + ")");
-      for (String sibling : stagedFor.apply(target)) {
-        missing.append(" AND NOT EXISTS (SELECT 1 FROM ").append(sibling).append(" p WHERE p.").append(ACCEPTED)
+      StringBuilder unstaged = new StringBuilder("s." + value + " IS NOT NULL");
+      List<String> siblings = stagedFor.apply(target);
+      for (String sibling : siblings) {
+        unstaged.append(" AND NOT EXISTS (SELECT 1 FROM ").append(sibling).append(" p WHERE p.").append(ACCEPTED)
           .append(" AND p.__txn <= s.__txn AND p.").append(targetKey).append(" = s.").append(value).append(")");
       }
+      if (!siblings.isEmpty() && count("SELECT count(*) FROM (SELECT 1 FROM " + table + " s WHERE s." + ACCEPTED + " AND "
+        + unstaged + " LIMIT 1) u") == 0) {
+        continue; // every reference is to a key staged with it: the referenced table is not read
+      }
+      String missing = unstaged + " AND NOT EXISTS (SELECT 1 FROM " + Sql.quote(target.table()) + " r WHERE r." + targetKey
+        + " = s." + value + ")";
       if (column.reference().accumulate()) {
         // with real keys a concurrent transaction may add the same key first
         update("INSERT INTO " + Sql.quote(target.table()) + " (" + targetKey + ") SELECT DISTINCT s." + value + " FROM "
