@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
         }
         Integer first = earliest.get(HeldRows.comparable(value));
         if (first == null || first > row.txn) {
-          unresolved.computeIfAbsent(CanonicalText.of(column, value), v -> new java.util.ArrayList<>(1)).add(row);
+          unresolved.computeIfAbsent(CanonicalText.of(column, value), v -> new ArrayList<>(1)).add(row);
         }
       }
       if (unresolved.isEmpty()) {
