@@ -2,6 +2,7 @@ package io.tdx.workspace;
 
 import io.tdx.service.Column;
 import io.tdx.service.ServiceDefinition;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,27 +36,41 @@ final class GroupKeys {
       if (overflow) {
         return;
       }
-      Object[] key = new Object[columns.length];
-      for (int k = 0; k < key.length; k++) {
-        key[k] = values[columns[k]];
-      }
-      add(service, shape, part, key);
+      add(service, shape, part, key(values, columns));
     };
   }
 
-  private void add(ServiceDefinition service, int shape, int part, Object[] key) {
+  /**
+   * A value as a key compares in the database: -0.0 is 0, and decimals of one value but another
+   * scale are one key.
+   */
+  static Object comparable(Object value) {
+    if (value instanceof Double d && d == 0.0) {
+      return 0.0d;
+    }
+    if (value instanceof BigDecimal decimal) {
+      return decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros();
+    }
+    return value;
+  }
+
+  /** The key of a row's values: the comparable values at {@code columns}. */
+  static List<Object> key(Object[] values, int[] columns) {
+    Object[] key = new Object[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      key[i] = comparable(values[columns[i]]);
+    }
+    return Arrays.asList(key);
+  }
+
+  private void add(ServiceDefinition service, int shape, int part, List<Object> key) {
     if (++count > MAX_KEYS) {
       overflow = true;
       owners.clear();
       return;
     }
-    for (int i = 0; i < key.length; i++) {
-      if (key[i] instanceof Double d && d == 0.0) {
-        key[i] = 0.0d; // -0.0 is 0 to the database
-      }
-    }
     long owner = (long) shape << 32 | part;
-    Long first = owners.computeIfAbsent(service, s -> new HashMap<>()).putIfAbsent(Arrays.asList(key), owner);
+    Long first = owners.computeIfAbsent(service, s -> new HashMap<>()).putIfAbsent(key, owner);
     if (first == null) {
       return;
     }

@@ -59,7 +59,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
         if (!row.accepted() || value == null) {
           continue;
         }
-        Integer first = earliest.get(HeldRows.comparable(value));
+        Integer first = earliest.get(GroupKeys.comparable(value));
         if (first == null || first > row.txn) {
           unresolved.computeIfAbsent(CanonicalText.of(column, value), v -> new ArrayList<>(1)).add(row);
         }
@@ -91,7 +91,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
       }
       for (HeldRows.Row row : shape.held().rows()) {
         if (row.accepted()) {
-          earliest.merge(HeldRows.comparable(row.values[column]), row.txn, Math::min);
+          earliest.merge(GroupKeys.comparable(row.values[column]), row.txn, Math::min);
         }
       }
     }
@@ -130,7 +130,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
       int[] columns = keyColumns(shape);
       for (HeldRows.Row row : shape.held().rows()) {
         // a part's accepted keys are distinct (duplicates are rejected): a key seen before is another part's
-        if (row.accepted() && !seen.add(HeldRows.key(row, columns))) {
+        if (row.accepted() && !seen.add(GroupKeys.key(row.values, columns))) {
           return true;
         }
       }

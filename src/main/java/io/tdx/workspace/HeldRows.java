@@ -5,9 +5,7 @@ import io.tdx.load.ErrorSink;
 import io.tdx.load.HeaderMapping;
 import io.tdx.load.RowError;
 import io.tdx.service.Column;
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -72,29 +70,6 @@ final class HeldRows implements RowSink {
   }
 
   /**
-   * A value as a key compares in the database: -0.0 is 0, and decimals of one value but another
-   * scale are one key.
-   */
-  static Object comparable(Object value) {
-    if (value instanceof Double d && d == 0.0) {
-      return 0.0d;
-    }
-    if (value instanceof BigDecimal decimal) {
-      return decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros();
-    }
-    return value;
-  }
-
-  /** The key of a row: the comparable values of the columns at {@code columns}. */
-  static List<Object> key(Row row, int[] columns) {
-    Object[] key = new Object[columns.length];
-    for (int i = 0; i < columns.length; i++) {
-      key[i] = comparable(row.values[columns[i]]);
-    }
-    return Arrays.asList(key);
-  }
-
-  /**
    * Rejects every row whose key appears more than once in its part, as {@link Stager#markDuplicateKeys}
    * does in SQL, with the same cause: the smallest {@link Stager#LINES_SHOWN} lines and how many
    * more. Returns the rows rejected.
@@ -103,7 +78,7 @@ final class HeldRows implements RowSink {
     int[] columns = keys.stream().mapToInt(staged::indexOf).toArray();
     Map<List<Object>, List<Row>> byKey = new HashMap<>();
     for (Row row : rows) {
-      List<Object> key = new ArrayList<>(key(row, columns));
+      List<Object> key = new ArrayList<>(GroupKeys.key(row.values, columns));
       key.add(row.part);
       byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(row);
     }
