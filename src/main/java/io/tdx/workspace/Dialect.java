@@ -2,6 +2,7 @@ package io.tdx.workspace;
 
 import io.tdx.service.Column;
 import io.tdx.service.ColumnType;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -36,6 +37,15 @@ public interface Dialect {
    * matched ones and inserting their new versions.
    */
   boolean enforcesKeys();
+
+  /**
+   * Has {@code statement} planned for the values and table sizes of each run, never from a plan
+   * kept from earlier runs. For a statement run once per small group whose best plan changes as
+   * its tables grow: a plan kept from when a table was small (or its statistics stale, where
+   * nothing analyzes it) reads the whole table on every run.
+   */
+  default void planEachRun(PreparedStatement statement) throws SQLException {
+  }
 
   /** Reads a column's typed value (null for SQL NULL) as {@link Column#parse} would produce it. */
   default Object read(ResultSet rows, int index, ColumnType type) throws SQLException {

@@ -109,6 +109,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
       + " = CAST(u.v AS " + type + "))";
     Map<String, String> missing = new HashMap<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      dialect.planEachRun(statement);
       Array array = connection.createArrayOf("text", values.toArray(String[]::new));
       statement.setArray(1, array);
       try (ResultSet rows = statement.executeQuery()) {
@@ -154,6 +155,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
     if (!accepted.isEmpty()) {
       accepted.forEach(row -> acceptedOfPart[row.part]++);
       try (PreparedStatement statement = connection.prepareStatement(upsertSql(service, carried))) {
+        dialect.planEachRun(statement);
         Array[] arrays = new Array[carried.size() + 1];
         try {
           arrays[0] = connection.createArrayOf("int4", accepted.stream().map(row -> row.part).toArray(Integer[]::new));

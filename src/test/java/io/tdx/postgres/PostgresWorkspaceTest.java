@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -109,6 +110,84 @@ class PostgresWorkspaceTest {
       assertEquals(200, sale.statusCode(), sale.bodyAsString());
       assertEquals("1", sale.getHeader("TDX-Rows-Inserted"), "an unreferenced SKU is now just a value");
       assertEquals(Set.of("ZZ"), keys(sql, "SELECT \"SKU\" FROM sales"));
+    }
+  }
+
+  /**
+   * A small group's upsert counts the keys its table already holds by a join. Planned once and
+   * kept (a prepared statement's generic plan, after a few runs), that join is planned for the
+   * table as it was: while it was small, reading it whole is cheaper than ten lookups, and where
+   * nothing analyzes it (autovacuum off) no new statistics ever replace that plan, so every
+   * commit read the whole table, slower as it grew. PostgreSQL's counts of rows read by scans
+   * show whether a commit read the table.
+   */
+  @Test
+  @DisplayName("a small transaction's commit reads only the keys it touches, not the whole table, after the table has grown")
+  void smallCommitsDoNotScanGrownTables() throws Exception {
+    try (TestServer tdx = start(UnaryOperator.identity()); Connection sql = TestWorkspace.connect(dataDir)) {
+      String schema = TestWorkspace.schema(dataDir);
+      for (int n = 0; n < 40; n++) { // many runs of the same statements, so a plan would be kept on every connection
+        smallTransaction(tdx, "W" + n, 10); // ten rows: the table read whole looks cheaper than ten lookups while it is small
+      }
+      for (int n = 0; n < 40; n++) { // the tables grow the same way: 20,000 rows more
+        smallTransaction(tdx, "G" + n, 500);
+      }
+      long[] before = awaitInserted(sql, schema, 400 + 20_000, 400 + 20_000);
+
+      smallTransaction(tdx, "X", 10);
+      long[] after = awaitInserted(sql, schema, 400 + 20_000 + 10, 400 + 20_000 + 10);
+      assertTrue(after[1] - before[1] < 20_000 && after[2] - before[2] < 20_000,
+        "rows read by scans of products and sales: " + (after[1] - before[1]) + " and " + (after[2] - before[2]));
+    }
+  }
+
+  /** One asynchronous transaction, committed and finished: {@code rows} products named from {@code sku}, and a sale of each. */
+  private static void smallTransaction(TestServer tdx, String sku, int rows) {
+    StringBuilder products = new StringBuilder("SKU,PRICE\n");
+    StringBuilder sales = new StringBuilder("SKU,STORE,WEEK,UNITS\n");
+    for (int n = 0; n < rows; n++) {
+      products.append(sku).append('-').append(n).append(",1.00\n");
+      sales.append(sku).append('-').append(n).append(",S1,1,1\n");
+    }
+    String txn = tdx.send(HttpMethod.POST, "/txn/start?async=true", "").getHeader("Location");
+    String id = id(txn);
+    assertEquals(201, tdx.post("/products?txn=" + id, products.toString()).statusCode());
+    assertEquals(201, tdx.post("/sales?txn=" + id, sales.toString()).statusCode());
+    assertEquals(202, tdx.send(HttpMethod.POST, txn + "/commit", "[\"p1\", \"p2\"]").statusCode());
+    HttpResponse<Buffer> done = tdx.send(HttpMethod.GET, txn + "/poll?wait=30", ""); // its 303 followed to the document
+    assertEquals(200, done.statusCode(), done.bodyAsString());
+    JsonObject document = done.bodyAsJsonObject();
+    assertEquals("COMMITTED", document.getString("state"), document.encode());
+  }
+
+  /**
+   * Waits until PostgreSQL's statistics show the rows inserted into products and sales (each
+   * server session reports its counts when idle, within seconds); returns those counts' moment's
+   * {rows inserted into products, rows read by scans of products, of sales}.
+   */
+  private static long[] awaitInserted(Connection connection, String schema, long products, long sales) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (true) {
+      long[] counts = new long[4];
+      try (Statement clear = connection.createStatement()) {
+        clear.execute("SELECT pg_stat_clear_snapshot()");
+      }
+      try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT relname, n_tup_ins, seq_tup_read FROM pg_stat_user_tables WHERE schemaname = ? AND relname IN ('products', 'sales')")) {
+        statement.setString(1, schema);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            int at = rows.getString(1).equals("products") ? 0 : 2;
+            counts[at] = rows.getLong(2);
+            counts[at + 1] = rows.getLong(3);
+          }
+        }
+      }
+      if (counts[0] >= products && counts[2] >= sales) {
+        return new long[] {counts[0], counts[1], counts[3]};
+      }
+      assertTrue(System.nanoTime() < deadline, "PostgreSQL's statistics do not show the inserts: " + Arrays.toString(counts));
+      Thread.sleep(100);
     }
   }
 

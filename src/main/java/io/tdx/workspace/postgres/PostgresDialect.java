@@ -4,10 +4,12 @@ import io.tdx.service.Column;
 import io.tdx.service.ColumnType;
 import io.tdx.workspace.Dialect;
 import io.tdx.workspace.Sql;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.postgresql.PGStatement;
 
 /** PostgreSQL's SQL where it differs. Types are spelled as {@code format_type} reports them. */
 final class PostgresDialect implements Dialect {
@@ -64,5 +66,11 @@ final class PostgresDialect implements Dialect {
     }
     OffsetDateTime value = rows.getObject(index, OffsetDateTime.class);
     return value == null ? null : value.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+  }
+
+  /** Never prepared on the server: each run is parsed and planned with its parameters (a custom plan). */
+  @Override
+  public void planEachRun(PreparedStatement statement) throws SQLException {
+    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
   }
 }
