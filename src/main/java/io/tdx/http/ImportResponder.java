@@ -47,7 +47,7 @@ final class ImportResponder {
       return Future.succeededFuture();
     }
     if (json) {
-      return response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.toJson().encodePrettily() + "\n");
+      return JsonResponse.end(response, result.toJson());
     }
     boolean errorFile = result.aborted() || options.returnErrors() == ReturnErrors.ALWAYS
       || (options.returnErrors() == ReturnErrors.ON_ERROR && result.rejected() > 0);

@@ -40,7 +40,7 @@ final class PartResponder {
     JsonObject result = part.getJsonObject("result");
     ImportResponder.counts(response, result);
     if (Negotiation.wantsJson(ctx)) {
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.encodePrettily() + "\n");
+      JsonResponse.end(response, result);
     } else if (result.getLong("rejected", 0L) > 0) {
       CsvFileResponse.send(ctx, reply.file().toString()).onFailure(ctx::fail);
     } else {

@@ -50,7 +50,7 @@ final class ProblemHandler implements Handler<RoutingContext> {
       // the rest of the body will not be read: do not let the client reuse this connection
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    response.end(problem.toJson(ctx.request().path()).encodePrettily() + "\n").onComplete(done -> {
+    response.end(JsonResponse.text(problem.toJson(ctx.request().path()))).onComplete(done -> {
       if (problem.status() == 408) {
         ctx.request().connection().close(); // a client too slow to send its body does not keep its connection either
       }

@@ -199,10 +199,8 @@ final class ServiceHandler implements Handler<RoutingContext> {
         holdUntilFinished(ctx, txn, part.getString("id"));
         return;
       }
-      ctx.response().setStatusCode("DOWNLOADING".equals(part.getString("state")) ? 202 : 201)
-        .putHeader(HttpHeaders.LOCATION, part.getString("location"))
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(part.encodePrettily() + "\n");
+      JsonResponse.end(ctx.response().setStatusCode("DOWNLOADING".equals(part.getString("state")) ? 202 : 201)
+        .putHeader(HttpHeaders.LOCATION, part.getString("location")), part);
     }).onFailure(ctx::fail);
   }
 

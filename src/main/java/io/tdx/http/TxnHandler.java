@@ -78,8 +78,7 @@ final class TxnHandler {
   }
 
   private void created(RoutingContext ctx, JsonObject txn) {
-    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, txn.getString("location"))
-      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(txn.encodePrettily() + "\n");
+    JsonResponse.end(ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, txn.getString("location")), txn);
   }
 
   /**
@@ -95,9 +94,7 @@ final class TxnHandler {
       if (reply.document().getBoolean("async")) {
         // the commit's work goes on after the 202: its place in flight is held until the transaction finishes
         AdmissionHandler.holdUntil(ctx, txns.send(id, new TxnRequest.Poll(TxnClient.HOLD_MILLIS)));
-        ctx.response().setStatusCode(202)
-          .putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status")
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.document().encodePrettily() + "\n");
+        JsonResponse.end(ctx.response().setStatusCode(202).putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status"), reply.document());
       } else {
         txns.send(id, new TxnRequest.Poll(TxnClient.HOLD_MILLIS)).onSuccess(done -> outcome(ctx, done.document())).onFailure(ctx::fail);
       }
@@ -165,13 +162,13 @@ final class TxnHandler {
     txns.send(id, new TxnRequest.Poll(waitMillis)).onSuccess(reply -> {
       JsonObject txn = reply.document();
       String state = txn.getString("state");
-      HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      HttpServerResponse response = ctx.response();
       if (txn.getString("finished") != null) {
         response.setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/txn/" + id);
       } else {
         response.putHeader(HttpHeaders.RETRY_AFTER, "1");
       }
-      response.end(new JsonObject().put("id", id).put("state", state).encode() + "\n");
+      JsonResponse.end(response, new JsonObject().put("id", id).put("state", state));
     }).onFailure(ctx::fail);
   }
 
@@ -331,14 +328,14 @@ final class TxnHandler {
     String type = Negotiation.wantsHtml(ctx) ? "text/html; charset=utf-8"
       : Negotiation.wantsText(ctx) ? "text/plain; charset=utf-8" : "application/json";
     Supplier<String> body = type.startsWith("text/html") ? html : type.startsWith("text/plain") ? text
-      : () -> json.encodePrettily() + "\n";
+      : () -> JsonResponse.text(json);
     ctx.vertx().executeBlocking(() -> Buffer.buffer(body.get()), false)
       .onSuccess(buffer -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(buffer))
       .onFailure(ctx::fail);
   }
 
   private static void json(RoutingContext ctx, JsonObject document) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(document.encodePrettily() + "\n");
+    JsonResponse.end(ctx.response(), document);
   }
 
   private static boolean flag(RoutingContext ctx, String name) {
