@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Group commit in the workspace (the real embedded DuckDB, or PostgreSQL): several transactions'
  * imports staged and applied together come out as they would have one after another, or the
- * group is refused with nothing written. On PostgreSQL these small groups are held in memory;
+ * group is refused with nothing written. These small groups are held in memory;
  * {@link StagedGroupCommitTest} runs the same cases through staging tables.
  */
 @DisplayName("Group commit: transactions applied together as if one after another")

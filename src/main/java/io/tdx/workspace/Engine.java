@@ -29,15 +29,6 @@ public interface Engine extends AutoCloseable {
   /** Rows of small parts into a staging table; several such sinks may be open on one connection at once. */
   RowSink smallRows(Connection connection, String table, List<Column> columns) throws SQLException;
 
-  /**
-   * Whether a small group commit's rows may stay in memory, with no staging table: its checks
-   * run in Java and its rows are written from array parameters ({@link HeldGroupSteps}, SQL of
-   * PostgreSQL's). An engine without this stages every group in tables.
-   */
-  default boolean holdsSmallGroups() {
-    return false;
-  }
-
   /** Called once a staging table holds all its rows (e.g. to gather statistics for the merge's plans). */
   default void staged(Connection connection, String table, long rows) throws SQLException {
   }

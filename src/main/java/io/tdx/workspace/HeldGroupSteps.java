@@ -21,12 +21,14 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The steps of a group commit whose rows are held in memory ({@link HeldRows}), for an engine
- * with real keys that takes arrays as parameters (PostgreSQL). No staging table: duplicate and
- * shared keys are found in Java; a reference is looked up only when no earlier part of the group
- * holds its key, all of a column's at once; a shape's rows are written by one statement, which
- * also counts the keys the table held. Values travel as the canonical text a staging table's
- * loader reads, cast by the database to the column's type, so both paths store the same values.
+ * The steps of a group commit whose rows are held in memory ({@link HeldRows}). No staging
+ * table: duplicate and shared keys are found in Java; a reference is looked up only when no
+ * earlier part of the group holds its key, all of a column's at once; rows reach the database as
+ * array parameters. With real keys (PostgreSQL) a shape's rows are written by one statement,
+ * which also counts the keys the table held; without (DuckDB), one query finds the rows whose
+ * keys the table holds, which update it, and the others are inserted. Values travel as the
+ * canonical text a staging table's loader reads, cast by the database to the column's type, so
+ * both paths store the same values.
  */
 final class HeldGroupSteps implements GroupMerger.Steps {
   private final Connection connection;
@@ -154,37 +156,122 @@ final class HeldGroupSteps implements GroupMerger.Steps {
     long[] existingOfPart = new long[shape.members().size()];
     if (!accepted.isEmpty()) {
       accepted.forEach(row -> acceptedOfPart[row.part]++);
-      try (PreparedStatement statement = connection.prepareStatement(upsertSql(service, carried))) {
-        dialect.planEachRun(statement);
-        Array[] arrays = new Array[carried.size() + 1];
-        try {
-          arrays[0] = connection.createArrayOf("int4", accepted.stream().map(row -> row.part).toArray(Integer[]::new));
-          for (int c = 0; c < carried.size(); c++) {
-            Column column = carried.get(c);
-            int index = columns[c];
-            arrays[c + 1] = connection.createArrayOf("text",
-              accepted.stream().map(row -> CanonicalText.of(column, row.values[index])).toArray(String[]::new));
-          }
-          for (int i = 0; i < arrays.length; i++) {
-            statement.setArray(i + 1, arrays[i]);
-          }
-          try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-              existingOfPart[rows.getInt(1)] = rows.getLong(2);
-            }
-          }
-        } finally {
-          for (Array array : arrays) {
-            if (array != null) {
-              array.free();
-            }
-          }
-        }
+      if (dialect.enforcesKeys()) {
+        upsertOnConflict(service, carried, columns, accepted, existingOfPart);
+      } else {
+        replaceMatched(service, carried, columns, accepted, existingOfPart);
       }
     }
     return IntStream.range(0, acceptedOfPart.length)
       .mapToObj(part -> new GroupMerger.Counts(acceptedOfPart[part], existingOfPart[part]))
       .toArray(GroupMerger.Counts[]::new);
+  }
+
+  /** With real keys: one statement writes the rows and counts, by part, the keys the table held. */
+  private void upsertOnConflict(ServiceDefinition service, List<Column> carried, int[] columns, List<HeldRows.Row> accepted,
+                                long[] existingOfPart) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(upsertSql(service, carried));
+         Parameters parameters = new Parameters(statement, "int4", "text")) {
+      dialect.planEachRun(statement);
+      parameters.bind(accepted.stream().map(row -> row.part).toArray(Integer[]::new), carried, columns, accepted);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          existingOfPart[rows.getInt(1)] = rows.getLong(2);
+        }
+      }
+    }
+  }
+
+  /**
+   * Without real keys (where writers take turns): one query finds which rows' keys the table
+   * holds; those rows update the columns the parts carry (the others keep their values), the
+   * rest are inserted, in key order. No statement joins the table for rows it does not hold.
+   */
+  private void replaceMatched(ServiceDefinition service, List<Column> carried, int[] columns, List<HeldRows.Row> accepted,
+                              long[] existingOfPart) throws SQLException {
+    List<Column> keys = service.keys();
+    int[] keyColumns = keys.stream().mapToInt(key -> columns[carried.indexOf(key)]).toArray();
+    String held = "SELECT v.__row FROM " + rowsOf(keys, "__row") + " JOIN " + Sql.quote(service.table()) + " t ON "
+      + Sql.keysMatch(keys, "v", "t");
+    boolean[] exists = new boolean[accepted.size()];
+    try (PreparedStatement statement = connection.prepareStatement(held); Parameters parameters = new Parameters(statement, "INTEGER", "VARCHAR")) {
+      parameters.bind(IntStream.range(0, accepted.size()).boxed().toArray(Integer[]::new), keys, keyColumns, accepted);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          exists[rows.getInt(1)] = true;
+        }
+      }
+    }
+    List<HeldRows.Row> existing = new ArrayList<>();
+    List<HeldRows.Row> fresh = new ArrayList<>();
+    for (int row = 0; row < exists.length; row++) {
+      (exists[row] ? existing : fresh).add(accepted.get(row));
+    }
+    existing.forEach(row -> existingOfPart[row.part]++);
+    List<Column> values = carried.stream().filter(column -> !column.key()).toList();
+    if (!existing.isEmpty() && !values.isEmpty()) {
+      String set = values.stream().map(c -> Sql.quote(c.name()) + " = v." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+      write("UPDATE " + Sql.quote(service.table()) + " t SET " + set + " FROM " + rowsOf(carried, "__part")
+        + " WHERE " + Sql.keysMatch(keys, "v", "t"), carried, columns, existing);
+    }
+    if (!fresh.isEmpty()) {
+      write(Merger.insertInto(service, carried) + "SELECT " + Sql.columnList(carried, "") + " FROM " + rowsOf(carried, "__part")
+        + Merger.inKeyOrder(service), carried, columns, fresh);
+    }
+  }
+
+  /** Runs a write whose parameters are the rows' parts and the carried columns' arrays ({@link #rowsOf}). */
+  private void write(String sql, List<Column> carried, int[] columns, List<HeldRows.Row> rows) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql); Parameters parameters = new Parameters(statement, "INTEGER", "VARCHAR")) {
+      parameters.bind(rows.stream().map(row -> row.part).toArray(Integer[]::new), carried, columns, rows);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * A derived table {@code v} of rows from array parameters (an integer column {@code number},
+   * then each column cast from its canonical text), for an engine without {@code unnest} of
+   * several arrays in {@code FROM}: unnests side by side in one select list, which pair up.
+   */
+  private String rowsOf(List<Column> columns, String number) {
+    return "(SELECT unnest(CAST(? AS INTEGER[])) AS " + number + columns.stream()
+      .map(c -> ", CAST(unnest(CAST(? AS VARCHAR[])) AS " + dialect.type(c) + ") AS " + Sql.quote(c.name()))
+      .collect(Collectors.joining()) + ") v";
+  }
+
+  /** A statement's array parameters, freed with it: numbers, then each column's values of the rows as canonical text. */
+  private final class Parameters implements AutoCloseable {
+    private final PreparedStatement statement;
+    private final String numberType;
+    private final String textType;
+    private final List<Array> arrays = new ArrayList<>();
+
+    Parameters(PreparedStatement statement, String numberType, String textType) {
+      this.statement = statement;
+      this.numberType = numberType;
+      this.textType = textType;
+    }
+
+    void bind(Integer[] numbers, List<Column> columns, int[] indexes, List<HeldRows.Row> rows) throws SQLException {
+      add(connection.createArrayOf(numberType, numbers));
+      for (int c = 0; c < columns.size(); c++) {
+        Column column = columns.get(c);
+        int index = indexes[c];
+        add(connection.createArrayOf(textType, rows.stream().map(row -> CanonicalText.of(column, row.values[index])).toArray(String[]::new)));
+      }
+    }
+
+    private void add(Array array) throws SQLException {
+      arrays.add(array);
+      statement.setArray(arrays.size(), array);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (Array array : arrays) {
+        array.free();
+      }
+    }
   }
 
   /**

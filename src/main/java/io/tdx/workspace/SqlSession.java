@@ -56,7 +56,7 @@ final class SqlSession implements WorkspaceSession {
   @Override
   public StagedGroup stageGroup(List<List<GroupPart>> transactions) throws Exception {
     long bytes = transactions.stream().flatMap(List::stream).mapToLong(GroupPart::bytes).sum();
-    boolean held = engine.holdsSmallGroups() && bytes <= HELD_GROUP_BYTES;
+    boolean held = bytes <= HELD_GROUP_BYTES;
     return new GroupStager(stager(), limits, this::stagingTable).stage(transactions, held);
   }
 

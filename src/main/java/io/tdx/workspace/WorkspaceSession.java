@@ -15,8 +15,8 @@ import java.util.function.Function;
 public interface WorkspaceSession extends AutoCloseable {
   /**
    * A group commit whose parts' bodies add up to at most this many bytes holds its rows in memory
-   * where the engine can ({@link Engine#holdsSmallGroups}): some tens of megabytes of heap at
-   * most, for a moment. A larger group is staged in tables.
+   * ({@link HeldGroupSteps}): some tens of megabytes of heap at most, for a moment. A larger
+   * group is staged in tables.
    */
   long HELD_GROUP_BYTES = 1 << 20;
 

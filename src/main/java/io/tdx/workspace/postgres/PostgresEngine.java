@@ -117,11 +117,6 @@ final class PostgresEngine implements Engine {
   }
 
   @Override
-  public boolean holdsSmallGroups() {
-    return true;
-  }
-
-  @Override
   public RowSink smallRows(Connection connection, String table, List<Column> columns) throws SQLException {
     try {
       return new SpooledCopySink(connection, table, columns, spill);
