@@ -159,7 +159,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
       if (dialect.enforcesKeys()) {
         upsertOnConflict(service, carried, columns, accepted, existingOfPart);
       } else {
-        replaceMatched(service, carried, columns, accepted, existingOfPart);
+        updateOrInsert(service, carried, columns, accepted, existingOfPart);
       }
     }
     return IntStream.range(0, acceptedOfPart.length)
@@ -185,9 +185,9 @@ final class HeldGroupSteps implements GroupMerger.Steps {
   /**
    * Without real keys (where writers take turns): one query finds which rows' keys the table
    * holds; those rows update the columns the parts carry (the others keep their values), the
-   * rest are inserted, in key order. No statement joins the table for rows it does not hold.
+   * rest are inserted in key order, with no second look at the table.
    */
-  private void replaceMatched(ServiceDefinition service, List<Column> carried, int[] columns, List<HeldRows.Row> accepted,
+  private void updateOrInsert(ServiceDefinition service, List<Column> carried, int[] columns, List<HeldRows.Row> accepted,
                               long[] existingOfPart) throws SQLException {
     List<Column> keys = service.keys();
     int[] keyColumns = keys.stream().mapToInt(key -> columns[carried.indexOf(key)]).toArray();
