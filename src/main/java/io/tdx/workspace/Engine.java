@@ -14,8 +14,15 @@ public interface Engine extends AutoCloseable {
 
   Dialect dialect();
 
-  /** A connection of its own for one session, in auto-commit mode. */
-  Connection connect() throws SQLException;
+  /** A connection of its own for one session, in auto-commit mode, with the statements prepared on it. */
+  EngineConnection lend() throws SQLException;
+
+  /**
+   * Takes back a session's connection. A {@code clean} one (in auto-commit mode, its temporary
+   * tables dropped) may be lent again with its prepared statements where the engine keeps
+   * connections itself; otherwise it is closed.
+   */
+  void giveBack(EngineConnection lent, boolean clean);
 
   /**
    * Whether write transactions must take turns in this process (an embedded engine that fails

@@ -51,9 +51,9 @@ final class GroupMerger {
   record Counts(long accepted, long existing) {
   }
 
-  GroupMerger(Connection connection, Dialect dialect, Services services, boolean held) {
+  GroupMerger(EngineConnection lent, Dialect dialect, Services services, boolean held) {
     this.services = services;
-    this.steps = held ? new HeldGroupSteps(connection, dialect, services) : new TableSteps(connection, dialect, services);
+    this.steps = held ? new HeldGroupSteps(lent, dialect, services) : new TableSteps(lent.connection(), dialect, services);
   }
 
   /** Each transaction's import results in the order of its parts, or null when the group cannot be applied as one. */

@@ -32,11 +32,13 @@ import java.util.stream.IntStream;
  */
 final class HeldGroupSteps implements GroupMerger.Steps {
   private final Connection connection;
+  private final StatementCache statements;
   private final Dialect dialect;
   private final Services services;
 
-  HeldGroupSteps(Connection connection, Dialect dialect, Services services) {
-    this.connection = connection;
+  HeldGroupSteps(EngineConnection lent, Dialect dialect, Services services) {
+    this.connection = lent.connection();
+    this.statements = lent.statements();
     this.dialect = dialect;
     this.services = services;
   }
@@ -110,17 +112,15 @@ final class HeldGroupSteps implements GroupMerger.Steps {
       + " WHERE NOT EXISTS (SELECT 1 FROM " + Sql.quote(target.table()) + " r WHERE r." + Sql.quote(target.keys().get(0).name())
       + " = CAST(u.v AS " + type + "))";
     Map<String, String> missing = new HashMap<>();
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      dialect.planEachRun(statement);
-      Array array = connection.createArrayOf("text", values.toArray(String[]::new));
-      statement.setArray(1, array);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          missing.put(rows.getString(1), rows.getString(2));
-        }
-      } finally {
-        array.free();
+    PreparedStatement statement = prepare(sql);
+    Array array = connection.createArrayOf("text", values.toArray(String[]::new));
+    statement.setArray(1, array);
+    try (ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        missing.put(rows.getString(1), rows.getString(2));
       }
+    } finally {
+      array.free();
     }
     return missing;
   }
@@ -170,11 +170,9 @@ final class HeldGroupSteps implements GroupMerger.Steps {
   /** With real keys: one statement writes the rows and counts, by part, the keys the table held. */
   private void upsertOnConflict(ServiceDefinition service, List<Column> carried, int[] columns, List<HeldRows.Row> accepted,
                                 long[] existingOfPart) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(upsertSql(service, carried));
-         Parameters parameters = new Parameters(statement, "int4", "text")) {
-      dialect.planEachRun(statement);
+    try (Parameters parameters = new Parameters(prepare(upsertSql(service, carried)), "int4", "text")) {
       parameters.bind(accepted.stream().map(row -> row.part).toArray(Integer[]::new), carried, columns, accepted);
-      try (ResultSet rows = statement.executeQuery()) {
+      try (ResultSet rows = parameters.statement.executeQuery()) {
         while (rows.next()) {
           existingOfPart[rows.getInt(1)] = rows.getLong(2);
         }
@@ -194,9 +192,9 @@ final class HeldGroupSteps implements GroupMerger.Steps {
     String held = "SELECT v.__row FROM " + rowsOf(keys, "__row") + " JOIN " + Sql.quote(service.table()) + " t ON "
       + Sql.keysMatch(keys, "v", "t");
     boolean[] exists = new boolean[accepted.size()];
-    try (PreparedStatement statement = connection.prepareStatement(held); Parameters parameters = new Parameters(statement, "INTEGER", "VARCHAR")) {
+    try (Parameters parameters = new Parameters(prepare(held), "INTEGER", "VARCHAR")) {
       parameters.bind(IntStream.range(0, accepted.size()).boxed().toArray(Integer[]::new), keys, keyColumns, accepted);
-      try (ResultSet rows = statement.executeQuery()) {
+      try (ResultSet rows = parameters.statement.executeQuery()) {
         while (rows.next()) {
           exists[rows.getInt(1)] = true;
         }
@@ -222,10 +220,17 @@ final class HeldGroupSteps implements GroupMerger.Steps {
 
   /** Runs a write whose parameters are the rows' parts and the carried columns' arrays ({@link #rowsOf}). */
   private void write(String sql, List<Column> carried, int[] columns, List<HeldRows.Row> rows) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql); Parameters parameters = new Parameters(statement, "INTEGER", "VARCHAR")) {
+    try (Parameters parameters = new Parameters(prepare(sql), "INTEGER", "VARCHAR")) {
       parameters.bind(rows.stream().map(row -> row.part).toArray(Integer[]::new), carried, columns, rows);
-      statement.executeUpdate();
+      parameters.statement.executeUpdate();
     }
+  }
+
+  /** The connection's statement for the SQL (prepared once, run on every commit), planned for the tables as they are each run. */
+  private PreparedStatement prepare(String sql) throws SQLException {
+    PreparedStatement statement = statements.prepare(sql);
+    dialect.planEachRun(statement);
+    return statement;
   }
 
   /**
@@ -239,7 +244,7 @@ final class HeldGroupSteps implements GroupMerger.Steps {
       .collect(Collectors.joining()) + ") v";
   }
 
-  /** A statement's array parameters, freed with it: numbers, then each column's values of the rows as canonical text. */
+  /** A statement's array parameters, freed after its run: numbers, then each column's values of the rows as canonical text. */
   private final class Parameters implements AutoCloseable {
     private final PreparedStatement statement;
     private final String numberType;

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 /** A session on one connection of the engine. */
 final class SqlSession implements WorkspaceSession {
   private static final Logger LOG = LoggerFactory.getLogger(SqlSession.class);
+  private final EngineConnection lent;
   private final Connection connection;
   private final Engine engine;
   private final Services services;
@@ -32,10 +33,13 @@ final class SqlSession implements WorkspaceSession {
   private final int retries;
   private final Runnable onClose;
   private final List<String> temporaryTables = new ArrayList<>();
+  /** Whether the connection may have been left in a state the next session must not inherit. */
+  private boolean unclean;
 
-  SqlSession(Connection connection, Engine engine, Services services, Limits limits, Semaphore writeGate, int retries,
+  SqlSession(EngineConnection lent, Engine engine, Services services, Limits limits, Semaphore writeGate, int retries,
              Runnable onClose) {
-    this.connection = connection;
+    this.lent = lent;
+    this.connection = lent.connection();
     this.engine = engine;
     this.services = services;
     this.limits = limits;
@@ -135,6 +139,7 @@ final class SqlSession implements WorkspaceSession {
     try {
       connection.rollback();
     } catch (SQLException e) {
+      unclean = true;
       cause.addSuppressed(e); // the connection is gone; the database rolls the transaction back itself
     }
   }
@@ -142,14 +147,14 @@ final class SqlSession implements WorkspaceSession {
   private void autoCommitQuietly() {
     try {
       connection.setAutoCommit(true);
-    } catch (SQLException ignored) {
-      // a broken connection: the engine discards it when the session closes
+    } catch (SQLException e) {
+      unclean = true; // a broken connection: the engine discards it when the session closes
     }
   }
 
   @Override
   public Optional<String> findTransaction(String id) throws Exception {
-    return TxnRecords.find(connection, id);
+    return TxnRecords.find(lent.statements(), id);
   }
 
   @Override
@@ -177,20 +182,17 @@ final class SqlSession implements WorkspaceSession {
     });
   }
 
+  /** Drops the session's temporary tables and gives the connection back, to be lent again only if that worked. */
   @Override
   public void close() {
     try {
       if (!temporaryTables.isEmpty()) {
         engine.dropTemporary(connection, temporaryTables);
       }
-    } catch (SQLException ignored) {
-      // closing the connection drops its temporary tables anyway
+    } catch (SQLException e) {
+      unclean = true; // closing the connection drops its temporary tables anyway
     } finally {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // nothing more to release
-      }
+      engine.giveBack(lent, !unclean);
       onClose.run();
     }
   }
@@ -219,17 +221,17 @@ final class SqlSession implements WorkspaceSession {
 
     @Override
     public List<List<ImportResult>> applyGroup(StagedGroup group) throws Exception {
-      return new GroupMerger(connection, engine.dialect(), services, group.held).apply(group);
+      return new GroupMerger(lent, engine.dialect(), services, group.held).apply(group);
     }
 
     @Override
     public void recordAll(List<TxnRecord> records) throws Exception {
-      TxnRecords.saveAll(connection, engine.dialect(), records, true);
+      TxnRecords.saveAll(lent.statements(), engine.dialect(), records, true);
     }
 
     @Override
     public void recordEnding(List<TxnRecord> records) throws Exception {
-      TxnRecords.saveAll(connection, engine.dialect(), records, false);
+      TxnRecords.saveAll(lent.statements(), engine.dialect(), records, false);
     }
 
     @Override

@@ -56,14 +56,14 @@ final class SqlWorkspace implements Workspace {
 
   @Override
   public WorkspaceSession session() {
-    Connection connection;
+    EngineConnection lent;
     try {
-      connection = engine.connect();
+      lent = engine.lend();
     } catch (SQLException e) {
       throw unavailable(e).orElseThrow(() -> new IllegalStateException("cannot open a workspace session: " + e.getMessage(), e));
     }
     openSessions.incrementAndGet();
-    return new SqlSession(connection, engine, services, config.limits(), writeGate, config.workspace().retries(),
+    return new SqlSession(lent, engine, services, config.limits(), writeGate, config.workspace().retries(),
       openSessions::decrementAndGet);
   }
 
@@ -72,7 +72,10 @@ final class SqlWorkspace implements Workspace {
     if (writeGate != null) {
       writeGate.acquireUninterruptibly();
     }
-    try (Connection connection = engine.connect()) {
+    EngineConnection lent = null;
+    try {
+      lent = engine.lend();
+      Connection connection = lent.connection();
       connection.setAutoCommit(false);
       try {
         SchemaManager.apply(connection, engine.dialect(), services);
@@ -85,6 +88,9 @@ final class SqlWorkspace implements Workspace {
     } catch (SQLException e) {
       throw new ConfigException("cannot apply the services to the workspace: " + e.getMessage());
     } finally {
+      if (lent != null) {
+        engine.giveBack(lent, false);
+      }
       if (writeGate != null) {
         writeGate.release();
       }

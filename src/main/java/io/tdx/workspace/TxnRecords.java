@@ -1,5 +1,6 @@
 package io.tdx.workspace;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,10 +9,13 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Transaction records in the workspace ({@code tdx_transactions}): the final document of every
@@ -21,6 +25,7 @@ import java.util.Set;
  */
 final class TxnRecords {
   static final String TABLE = "tdx_transactions";
+  private static final DateTimeFormatter UTC_TEXT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
   private TxnRecords() {
   }
@@ -50,51 +55,58 @@ final class TxnRecords {
    * on DuckDB, where the table has no index, that DELETE reads the whole table, so a commit,
    * which records transactions that have no record yet, does not replace. The creation time comes
    * with the record, not from its document: a document is never parsed by the database
-   * (PostgreSQL's JSON refuses the escaped NUL a rejected value may hold).
+   * (PostgreSQL's JSON refuses the escaped NUL a rejected value may hold). The records travel as
+   * arrays, so the statements' text does not depend on how many there are and the connection
+   * prepares them once ({@link StatementCache}).
    */
-  static void saveAll(Connection connection, Dialect dialect, List<TxnRecord> records, boolean replace) throws SQLException {
+  static void saveAll(StatementCache statements, Dialect dialect, List<TxnRecord> records, boolean replace) throws SQLException {
     if (records.isEmpty()) {
       return;
     }
-    if (replace) {
-      String ids = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + ids + ")")) {
-        for (int k = 0; k < records.size(); k++) {
-          delete.setString(k + 1, records.get(k).id());
-        }
+    Connection connection = statements.connection();
+    List<Array> arrays = new ArrayList<>();
+    try {
+      if (replace) {
+        PreparedStatement delete = statements.prepare("DELETE FROM " + TABLE + " WHERE id IN (SELECT unnest(CAST(? AS text[])))");
+        delete.setArray(1, text(connection, arrays, records, TxnRecord::id));
         delete.executeUpdate();
       }
-    }
-    String timestamp = "CAST(? AS " + dialect.timestampType() + ")";
-    String values = String.join(", ", java.util.Collections.nCopies(records.size(),
-      "(?, ?, " + timestamp + ", ?, coalesce(" + timestamp + ", " + timestamp + "))"));
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
-      + " VALUES " + values)) {
-      for (int k = 0; k < records.size(); k++) {
-        TxnRecord record = records.get(k);
-        int i = 6 * k;
-        insert.setString(i + 1, record.id());
-        insert.setString(i + 2, record.state());
-        insert.setObject(i + 3, utc(record.finished()));
-        insert.setString(i + 4, record.document());
-        insert.setObject(i + 5, record.created() == null ? null : utc(record.created()));
-        insert.setObject(i + 6, utc(record.finished()));
-      }
+      String timestamp = dialect.timestampType();
+      PreparedStatement insert = statements.prepare("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
+        + " SELECT id, state, CAST(finished AS " + timestamp + "), document, CAST(coalesce(created, finished) AS " + timestamp + ")"
+        + " FROM (SELECT unnest(CAST(? AS text[])) AS id, unnest(CAST(? AS text[])) AS state, unnest(CAST(? AS text[])) AS finished,"
+        + " unnest(CAST(? AS text[])) AS document, unnest(CAST(? AS text[])) AS created) r");
+      insert.setArray(1, text(connection, arrays, records, TxnRecord::id));
+      insert.setArray(2, text(connection, arrays, records, TxnRecord::state));
+      insert.setArray(3, text(connection, arrays, records, record -> utc(record.finished())));
+      insert.setArray(4, text(connection, arrays, records, TxnRecord::document));
+      insert.setArray(5, text(connection, arrays, records, record -> record.created() == null ? null : utc(record.created())));
       insert.executeUpdate();
+    } finally {
+      for (Array array : arrays) {
+        array.free();
+      }
     }
   }
 
-  /** An instant as the UTC date-time both engines store it as (DuckDB's TIMESTAMP; PostgreSQL's timestamptz in a UTC session). */
-  private static LocalDateTime utc(Instant instant) {
-    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+  /** One field of each record as a text array parameter, kept in {@code arrays} to be freed after the run. */
+  private static Array text(Connection connection, List<Array> arrays, List<TxnRecord> records, Function<TxnRecord, String> field)
+    throws SQLException {
+    Array array = connection.createArrayOf("text", records.stream().map(field).toArray(String[]::new));
+    arrays.add(array);
+    return array;
   }
 
-  static Optional<String> find(Connection connection, String id) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT document FROM " + TABLE + " WHERE id = ?")) {
-      query.setString(1, id);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-      }
+  /** An instant as the text of the UTC date-time both engines store it as (DuckDB's TIMESTAMP; PostgreSQL's timestamptz in a UTC session). */
+  private static String utc(Instant instant) {
+    return UTC_TEXT.format(instant);
+  }
+
+  static Optional<String> find(StatementCache statements, String id) throws SQLException {
+    PreparedStatement query = statements.prepare("SELECT document FROM " + TABLE + " WHERE id = ?");
+    query.setString(1, id);
+    try (ResultSet rows = query.executeQuery()) {
+      return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
     }
   }
 
@@ -119,7 +131,7 @@ final class TxnRecords {
         query.setString(++i, state);
       }
       if (afterCreated != null) {
-        String at = java.time.LocalDateTime.ofInstant(afterCreated, java.time.ZoneOffset.UTC).toString();
+        String at = utc(afterCreated);
         query.setString(++i, at);
         query.setString(++i, at);
         query.setString(++i, afterId);
@@ -147,7 +159,7 @@ final class TxnRecords {
 
   static int purge(Connection connection, Instant before) throws SQLException {
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE finished < ?")) {
-      delete.setObject(1, utc(before));
+      delete.setObject(1, LocalDateTime.ofInstant(before, ZoneOffset.UTC));
       return delete.executeUpdate();
     }
   }

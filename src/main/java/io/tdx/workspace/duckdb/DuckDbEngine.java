@@ -5,6 +5,7 @@ import io.tdx.config.TdxConfig;
 import io.tdx.service.Column;
 import io.tdx.workspace.Dialect;
 import io.tdx.workspace.Engine;
+import io.tdx.workspace.EngineConnection;
 import io.tdx.workspace.RowSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -23,12 +26,17 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The embedded DuckDB: one database file under the data directory, one duplicate of its
- * connection per session. DuckDB fails a writer that conflicts with another instead of making it
+ * connection per session, kept afterwards for later sessions with the statements prepared on it
+ * (DuckDB parses and plans a small statement in longer than it runs it). DuckDB fails a writer that conflicts with another instead of making it
  * wait, so writers take turns. Large imports stage through CSV segments DuckDB reads itself;
  * small parts through its appender.
  */
 final class DuckDbEngine implements Engine {
+  /** Connections kept between sessions (beyond them a session's connection is closed). */
+  static final int IDLE_CONNECTIONS = 16;
   private final DuckDBConnection root;
+  private final BlockingQueue<EngineConnection> idle = new ArrayBlockingQueue<>(IDLE_CONNECTIONS);
+  private volatile boolean closed;
   private final String url;
   private final int maxLineChars;
   private final Path segments;
@@ -79,8 +87,25 @@ final class DuckDbEngine implements Engine {
   }
 
   @Override
-  public Connection connect() throws SQLException {
-    return root.duplicate();
+  public EngineConnection lend() throws SQLException {
+    EngineConnection kept = idle.poll();
+    return kept != null ? kept : new EngineConnection(root.duplicate());
+  }
+
+  /** A clean connection is kept for the next session, with its prepared statements, up to {@link #IDLE_CONNECTIONS}. */
+  @Override
+  public void giveBack(EngineConnection lent, boolean clean) {
+    if (!clean || closed || !idle.offer(lent)) {
+      lent.close();
+    } else if (closed) {
+      closeIdle();
+    }
+  }
+
+  private void closeIdle() {
+    for (EngineConnection kept; (kept = idle.poll()) != null; ) {
+      kept.close();
+    }
   }
 
   @Override
@@ -133,6 +158,8 @@ final class DuckDbEngine implements Engine {
 
   @Override
   public void close() {
+    closed = true;
+    closeIdle();
     segmentLoader.shutdown();
     try {
       root.close();

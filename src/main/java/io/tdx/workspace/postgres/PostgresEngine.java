@@ -9,6 +9,7 @@ import io.tdx.config.WorkspaceConfig;
 import io.tdx.service.Column;
 import io.tdx.workspace.Dialect;
 import io.tdx.workspace.Engine;
+import io.tdx.workspace.EngineConnection;
 import io.tdx.workspace.RowSink;
 import io.tdx.workspace.Sql;
 import java.io.IOException;
@@ -102,8 +103,17 @@ final class PostgresEngine implements Engine {
   }
 
   @Override
-  public Connection connect() throws SQLException {
-    return pool.getConnection();
+  public EngineConnection lend() throws SQLException {
+    return new EngineConnection(pool.getConnection());
+  }
+
+  /**
+   * The pool keeps the connection; its statements go (the pool closes a borrower's statements
+   * anyway). The driver keeps each connection's parsed queries itself.
+   */
+  @Override
+  public void giveBack(EngineConnection lent, boolean clean) {
+    lent.close();
   }
 
   @Override
