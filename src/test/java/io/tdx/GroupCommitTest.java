@@ -13,6 +13,8 @@ import io.tdx.workspace.GroupPart;
 import io.tdx.workspace.StagedGroup;
 import io.tdx.workspace.Workspace;
 import io.tdx.workspace.WorkspaceSession;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +47,14 @@ class GroupCommitTest {
 
   @BeforeEach
   void open() {
-    config = TdxConfig.from(TestServer.shippedConfig(dataDir));
+    JsonObject shipped = TestServer.shippedConfig(dataDir);
+    shipped.getJsonArray("services").add(new JsonObject().put("prefix", "/readings").put("table", "readings")
+      .put("columns", new JsonArray()
+        .add(new JsonObject().put("name", "AT").put("type", "datetime").put("key", true))
+        .add(new JsonObject().put("name", "LEVEL").put("type", "decimal").put("key", true))
+        .add(new JsonObject().put("name", "RATIO").put("type", "float").put("key", true))
+        .add(new JsonObject().put("name", "VALUE").put("type", "int"))));
+    config = TdxConfig.from(shipped);
     workspace = Workspace.open(config);
   }
 
@@ -145,6 +154,21 @@ class GroupCommitTest {
       results.get(1).get(0).rejected()));
     assertTrue(Files.readString(results.get(1).get(0).errorFile()).contains("DUPLICATE_KEY"));
     assertEquals("SKU,DESCRIPTION,PRICE\nP1,kept,1.50\nP2,,2.00\nP3,,3.00\n", export("/products"));
+  }
+
+  @Test
+  @DisplayName("keys of other types: one the table holds, written another way, is an update; a new one an insert")
+  void keysOfOtherTypes() throws Exception {
+    load("/readings", "AT,LEVEL,RATIO,VALUE\n2026-01-01T00:00:00Z,1.5,1.0,1\n");
+    List<List<ImportResult>> results = commit(List.of(
+      List.of(part("/readings", "AT,LEVEL,RATIO,VALUE\n2026-01-01T01:00:00+01:00,1.50,1e0,2\n2026-01-02T00:00:00.123456789Z,2,2.5,3\n")),
+      List.of(part("/readings", "AT,LEVEL,RATIO,VALUE\n2026-01-03T00:00:00Z,3,-0.5,4\n"))));
+    assertEquals(List.of(1L, 1L, 0L), List.of(results.get(0).get(0).inserted(), results.get(0).get(0).updated(),
+      results.get(0).get(0).rejected()));
+    assertEquals(List.of(1L, 0L, 0L), List.of(results.get(1).get(0).inserted(), results.get(1).get(0).updated(),
+      results.get(1).get(0).rejected()));
+    assertEquals("AT,LEVEL,RATIO,VALUE\n2026-01-01T00:00:00Z,1.5,1.0,2\n2026-01-02T00:00:00.123456Z,2,2.5,3\n"
+      + "2026-01-03T00:00:00Z,3,-0.5,4\n", export("/readings"));
   }
 
   @Test
