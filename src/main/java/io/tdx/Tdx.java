@@ -123,8 +123,9 @@ public final class Tdx {
           .map(id -> {
             TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, owners, jobs, workspace, reloader,
               files);
-            LOG.info("TDX server listening on {} ({} services, {} event loops, workspace {})", server.url(),
-              config.services().all().size(), config.httpInstances(), workspace.describe());
+            LOG.info("TDX server listening on {} ({} services, {} event loops, {} transport, workspace {})", server.url(),
+              config.services().all().size(), config.httpInstances(), vertx.isNativeTransportEnabled() ? "native" : "NIO",
+              workspace.describe());
             return server;
           });
       });

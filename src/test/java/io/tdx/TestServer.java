@@ -47,7 +47,9 @@ public final class TestServer implements AutoCloseable {
     this.dataDir = dataDir;
     this.config = config;
     this.clients = clients;
+    // the transport `serve` prefers (ServeCommand): epoll here
     this.vertx = Vertx.vertx(new VertxOptions()
+      .setPreferNativeTransport(true)
       .setBlockedThreadCheckInterval(50)
       .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
       .setMaxEventLoopExecuteTime(200)

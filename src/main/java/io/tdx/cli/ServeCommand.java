@@ -31,8 +31,10 @@ final class ServeCommand implements Callable<Integer> {
       LOG.error("cannot start: {}", e.getMessage());
       return ExitCodes.USAGE;
     }
-    // workers run whole imports: a long one is work, not a blocked thread
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS));
+    // workers run whole imports: a long one is work, not a blocked thread; Netty's native transport (epoll) where
+    // the platform has it, NIO elsewhere
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS)
+      .setPreferNativeTransport(true));
     // an Error anywhere halts the process (exit code 70) rather than leaving a server that answers nothing
     new FatalErrors(Runtime.getRuntime()::halt).install(vertx);
     // the hook is in place before the server is: a SIGTERM right after the ready line still stops it cleanly
