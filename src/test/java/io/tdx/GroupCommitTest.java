@@ -86,6 +86,16 @@ class GroupCommitTest {
     }
   }
 
+  /** A group of transactions of one part each, a file of the service. */
+  List<List<ImportResult>> commitEach(String service, String... csvs) throws Exception {
+    return commit(java.util.Arrays.stream(csvs).map(csv -> List.of(part(service, csv))).toList());
+  }
+
+  /** A part's inserted, updated and rejected rows. */
+  static List<Long> counts(ImportResult result) {
+    return List.of(result.inserted(), result.updated(), result.rejected());
+  }
+
   String export(String service) throws Exception {
     try (WorkspaceSession session = workspace.session()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -145,13 +155,9 @@ class GroupCommitTest {
   @DisplayName("counts are what each transaction would have seen, duplicates are rejected within a part, absent optional values are kept")
   void countsAndValues() throws Exception {
     load("/products", "SKU,DESCRIPTION,PRICE\nP1,kept,1.00\n");
-    List<List<ImportResult>> results = commit(List.of(
-      List.of(part("/products", "SKU,PRICE\nP1,1.50\nP2,2.00\n")),
-      List.of(part("/products", "SKU,PRICE\nP3,3.00\nP4,4.00\nP4,4.50\n"))));
-    assertEquals(List.of(1L, 1L, 0L), List.of(results.get(0).get(0).inserted(), results.get(0).get(0).updated(),
-      results.get(0).get(0).rejected()));
-    assertEquals(List.of(1L, 0L, 2L), List.of(results.get(1).get(0).inserted(), results.get(1).get(0).updated(),
-      results.get(1).get(0).rejected()));
+    List<List<ImportResult>> results = commitEach("/products", "SKU,PRICE\nP1,1.50\nP2,2.00\n",
+      "SKU,PRICE\nP3,3.00\nP4,4.00\nP4,4.50\n");
+    assertEquals(List.of(List.of(1L, 1L, 0L), List.of(1L, 0L, 2L)), List.of(counts(results.get(0).get(0)), counts(results.get(1).get(0))));
     assertTrue(Files.readString(results.get(1).get(0).errorFile()).contains("DUPLICATE_KEY"));
     assertEquals("SKU,DESCRIPTION,PRICE\nP1,kept,1.50\nP2,,2.00\nP3,,3.00\n", export("/products"));
   }
@@ -160,13 +166,10 @@ class GroupCommitTest {
   @DisplayName("keys of other types: one the table holds, written another way, is an update; a new one an insert")
   void keysOfOtherTypes() throws Exception {
     load("/readings", "AT,LEVEL,RATIO,VALUE\n2026-01-01T00:00:00Z,1.5,1.0,1\n");
-    List<List<ImportResult>> results = commit(List.of(
-      List.of(part("/readings", "AT,LEVEL,RATIO,VALUE\n2026-01-01T01:00:00+01:00,1.50,1e0,2\n2026-01-02T00:00:00.123456789Z,2,2.5,3\n")),
-      List.of(part("/readings", "AT,LEVEL,RATIO,VALUE\n2026-01-03T00:00:00Z,3,-0.5,4\n"))));
-    assertEquals(List.of(1L, 1L, 0L), List.of(results.get(0).get(0).inserted(), results.get(0).get(0).updated(),
-      results.get(0).get(0).rejected()));
-    assertEquals(List.of(1L, 0L, 0L), List.of(results.get(1).get(0).inserted(), results.get(1).get(0).updated(),
-      results.get(1).get(0).rejected()));
+    List<List<ImportResult>> results = commitEach("/readings",
+      "AT,LEVEL,RATIO,VALUE\n2026-01-01T01:00:00+01:00,1.50,1e0,2\n2026-01-02T00:00:00.123456789Z,2,2.5,3\n",
+      "AT,LEVEL,RATIO,VALUE\n2026-01-03T00:00:00Z,3,-0.5,4\n");
+    assertEquals(List.of(List.of(1L, 1L, 0L), List.of(1L, 0L, 0L)), List.of(counts(results.get(0).get(0)), counts(results.get(1).get(0))));
     assertEquals("AT,LEVEL,RATIO,VALUE\n2026-01-01T00:00:00Z,1.5,1.0,2\n2026-01-02T00:00:00.123456Z,2,2.5,3\n"
       + "2026-01-03T00:00:00Z,3,-0.5,4\n", export("/readings"));
   }
