@@ -27,9 +27,9 @@ import org.duckdb.DuckDBConnection;
 /**
  * The embedded DuckDB: one database file under the data directory, one duplicate of its
  * connection per session, kept afterwards for later sessions with the statements prepared on it
- * (DuckDB parses and plans a small statement in longer than it runs it). DuckDB fails a writer that conflicts with another instead of making it
- * wait, so writers take turns. Large imports stage through CSV segments DuckDB reads itself;
- * small parts through its appender.
+ * (DuckDB parses and plans a small statement in longer than it runs it). DuckDB fails a writer
+ * that conflicts with another instead of making it wait, so writers take turns. Large imports
+ * stage through CSV segments DuckDB reads itself; small parts through its appender.
  */
 final class DuckDbEngine implements Engine {
   /** Connections kept between sessions (beyond them a session's connection is closed). */
