@@ -25,18 +25,26 @@ final class ServiceReloader {
   private final TdxConfig config;
   private final Workspace workspace;
   private final List<String> addresses;
+  private volatile Services current;
 
   ServiceReloader(Vertx vertx, TdxConfig config, Workspace workspace, List<String> addresses) {
     this.vertx = vertx;
     this.config = config;
     this.workspace = workspace;
     this.addresses = addresses;
+    this.current = config.services();
+  }
+
+  /** The services served now (the transaction owners find a part's service by its prefix here). */
+  Services current() {
+    return current;
   }
 
   Future<Services> load(JsonArray declarations) {
     return vertx.executeBlocking(() -> {
       Services services = ServiceParser.parse(declarations);
       workspace.load(services);
+      current = services; // before any HTTP verticle serves them: the owners know every service a part may name
       return services;
     }, false).compose(services -> Future.all(addresses.stream()
         .map(address -> vertx.eventBus().request(address, services, LocalCodec.options(30_000)))

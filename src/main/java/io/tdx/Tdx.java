@@ -6,7 +6,10 @@ import io.tdx.files.CloudClients;
 import io.tdx.service.Services;
 import io.tdx.http.Admission;
 import io.tdx.http.HttpVerticle;
+import io.tdx.txn.ClusterTransactions;
 import io.tdx.txn.ResultStore;
+import io.tdx.txn.TxnAddresses;
+import io.tdx.txn.TxnCodec;
 import io.tdx.txn.TxnRecovery;
 import io.tdx.txn.TxnVerticle;
 import io.tdx.worker.Jobs;
@@ -57,6 +60,7 @@ public final class Tdx {
     TdxConfig config;
     try {
       config = TdxConfig.from(configuration);
+      Clustering.check(vertx, config);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -97,6 +101,7 @@ public final class Tdx {
 
   private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, CloudClients clients) {
     String prefix = "tdx." + UUID.randomUUID();
+    TxnCodec.register(vertx);
     List<String> servicesAddresses = IntStream.range(0, config.httpInstances())
       .mapToObj(i -> prefix + ".services." + i).toList();
     ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
@@ -109,13 +114,15 @@ public final class Tdx {
   private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, String prefix,
                                           List<String> servicesAddresses, ServiceReloader reloader, List<String> owners,
                                           FileAccess files) {
+    // the transaction service's addresses are the cluster's (every node's owners reach each other), the rest this server's
+    TxnAddresses addresses = new TxnAddresses(vertx.isClustered() ? "tdx" : prefix, ClusterTransactions.nodeId(vertx));
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
-      .compose(jobs -> deployOwners(vertx, config, prefix, jobs, owners, files).map(jobs))
+      .compose(jobs -> deployOwners(vertx, config, prefix, addresses, reloader, jobs, owners, files).map(jobs))
       .compose(jobs -> {
         List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
         Admission admission = new Admission(config.limits().maxInFlight());
         return vertx.deployVerticle(() -> {
-            HttpVerticle verticle = new HttpVerticle(config, jobs, files, prefix, config.port(),
+            HttpVerticle verticle = new HttpVerticle(config, jobs, files, addresses, config.port(),
               servicesAddresses.get(instances.size()), reloader::reloadFromFile, admission);
             instances.add(verticle);
             return verticle;
@@ -123,23 +130,24 @@ public final class Tdx {
           .map(id -> {
             TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, owners, jobs, workspace, reloader,
               files);
-            LOG.info("TDX server listening on {} ({} services, {} event loops, {} transport, workspace {})", server.url(),
+            LOG.info("TDX server listening on {} ({} services, {} event loops, {} transport, workspace {}{})", server.url(),
               config.services().all().size(), config.httpInstances(), vertx.isNativeTransportEnabled() ? "native" : "NIO",
-              workspace.describe());
+              workspace.describe(), vertx.isClustered() ? ", cluster node " + addresses.node() + " of "
+                + ClusterTransactions.members(vertx).size() : "");
             return server;
           });
       });
   }
 
   /** One transaction owner per HTTP event loop; each owns the transactions it starts. */
-  private static Future<Void> deployOwners(Vertx vertx, TdxConfig config, String prefix, Jobs jobs, List<String> ids,
-                                           FileAccess files) {
+  private static Future<Void> deployOwners(Vertx vertx, TdxConfig config, String prefix, TxnAddresses addresses,
+                                           ServiceReloader reloader, Jobs jobs, List<String> ids, FileAccess files) {
     Path spool = config.dataDir().resolve("txn");
     Path results = ResultStore.root(config.dataDir());
-    return vertx.deployVerticle(new ResultStore(prefix, results, config.txn())).onSuccess(ids::add).compose(store -> {
+    return vertx.deployVerticle(new ResultStore(prefix, addresses, results, config.txn())).onSuccess(ids::add).compose(store -> {
       List<Future<String>> owners = IntStream.range(0, config.httpInstances())
-        .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, i, config.httpInstances(), config.txn(), jobs, spool, results,
-            files))
+        .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, addresses, reloader::current, i, config.httpInstances(),
+            config.txn(), jobs, spool, results, files, config.limits().maxBodyBytes(), config.shutdownGraceSeconds() * 1000L))
           .onSuccess(ids::add))
         .toList();
       return Future.all(owners).mapEmpty();
@@ -167,8 +175,10 @@ public final class Tdx {
 
     @Override
     public Future<Void> stop() {
+      // the result store (deployed first) goes last: in a cluster the owners finish their transactions first
       return vertx.undeploy(http)
-        .eventually(() -> Future.all(owners.stream().map(vertx::undeploy).toList()))
+        .eventually(() -> Future.all(owners.subList(1, owners.size()).stream().map(vertx::undeploy).toList()))
+        .eventually(() -> vertx.undeploy(owners.get(0)))
         .eventually(jobs::undeploy)
         .eventually(() -> vertx.executeBlocking(() -> {
           files.close();

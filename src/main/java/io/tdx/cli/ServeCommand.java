@@ -1,9 +1,11 @@
 package io.tdx.cli;
 
+import io.tdx.Clustering;
 import io.tdx.Tdx;
 import io.tdx.TdxServer;
 import io.tdx.config.ConfigException;
 import io.tdx.config.ConfigLoader;
+import io.tdx.config.TdxConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code serve}: runs the server until SIGTERM or Ctrl-C, then stops it gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -22,19 +25,42 @@ final class ServeCommand implements Callable<Integer> {
   // logged as the command line (Main), as operators and tests read it
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+  @Option(names = "--cluster", description = {"Joins a cluster of nodes on one PostgreSQL workspace (as cluster.enabled):",
+    "TDX_CLUSTER_MEMBERS (host:port,...), TDX_CLUSTER_PORT (this node's) and TDX_CLUSTER_HOST place it."})
+  boolean cluster;
+
   @Override
   public Integer call() throws Exception {
     JsonObject config;
+    TdxConfig settings;
     try {
       config = ConfigLoader.load(System.getenv());
+      if (cluster) {
+        config.put("cluster", config.getJsonObject("cluster", new JsonObject()).put("enabled", true));
+      }
+      settings = TdxConfig.from(config);
+      if (settings.cluster().enabled()) {
+        Clustering.requireSharedWorkspace(settings);
+      }
     } catch (ConfigException e) {
       LOG.error("cannot start: {}", e.getMessage());
       return ExitCodes.USAGE;
     }
     // workers run whole imports: a long one is work, not a blocked thread; Netty's native transport (epoll) where
     // the platform has it, NIO elsewhere
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS)
-      .setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS)
+      .setPreferNativeTransport(true);
+    Vertx vertx;
+    if (settings.cluster().enabled()) {
+      try {
+        vertx = await(Clustering.vertx(options, settings.cluster()));
+      } catch (java.util.concurrent.ExecutionException e) {
+        LOG.error("cannot join the cluster (members {}): {}", settings.cluster().members(), e.getCause().toString());
+        return ExitCodes.FAILED;
+      }
+    } else {
+      vertx = Vertx.vertx(options);
+    }
     // an Error anywhere halts the process (exit code 70) rather than leaving a server that answers nothing
     new FatalErrors(Runtime.getRuntime()::halt).install(vertx);
     // the hook is in place before the server is: a SIGTERM right after the ready line still stops it cleanly

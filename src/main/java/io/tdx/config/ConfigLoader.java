@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Reads the configuration file named by {@code TDX_CONF} (default {@code conf/tdx.json}) and
  * applies the environment overrides {@code TDX_HTTP_PORT}, {@code TDX_HTTP_HOST}, {@code TDX_DATA_DIR},
- * {@code TDX_WORKSPACE_URL}, {@code TDX_WORKSPACE_SCHEMA} and
+ * {@code TDX_WORKSPACE_URL}, {@code TDX_WORKSPACE_SCHEMA}, {@code TDX_CLUSTER_MEMBERS},
+ * {@code TDX_CLUSTER_PORT}, {@code TDX_CLUSTER_HOST} and
  * {@code TDX_S3_PATH_STYLE}. The file's
  * path is kept as {@code configFile}, so services can be reloaded from it.
  */
@@ -67,6 +68,7 @@ public final class ConfigLoader {
     if (schema != null && !schema.isBlank()) {
       result.put("workspace", workspace.put("schema", schema.strip()));
     }
+    applyCluster(result, env);
     String pathStyle = env.get("TDX_S3_PATH_STYLE");
     if (pathStyle != null && !pathStyle.isBlank()) {
       JsonObject files = result.getJsonObject("files", new JsonObject());
@@ -74,5 +76,29 @@ public final class ConfigLoader {
       result.put("files", files.put("s3", s3.put("pathStyle", Boolean.parseBoolean(pathStyle.strip()))));
     }
     return result;
+  }
+
+  /** {@code TDX_CLUSTER_MEMBERS}, {@code TDX_CLUSTER_PORT}, {@code TDX_CLUSTER_HOST}: the cluster's members and this node's place. */
+  private static void applyCluster(JsonObject result, Map<String, String> env) {
+    JsonObject cluster = result.getJsonObject("cluster", new JsonObject());
+    String members = env.get("TDX_CLUSTER_MEMBERS");
+    if (members != null && !members.isBlank()) {
+      cluster.put("members", ClusterConfig.parseMembers(members));
+    }
+    String port = env.get("TDX_CLUSTER_PORT");
+    if (port != null && !port.isBlank()) {
+      try {
+        cluster.put("port", Integer.parseInt(port.strip()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("TDX_CLUSTER_PORT must be a port number, got '" + port + "'");
+      }
+    }
+    String host = env.get("TDX_CLUSTER_HOST");
+    if (host != null && !host.isBlank()) {
+      cluster.put("host", host.strip());
+    }
+    if (!cluster.isEmpty()) {
+      result.put("cluster", cluster);
+    }
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * @param shutdownGraceSeconds how long a stop waits for work in flight ({@code shutdownGraceSeconds})
  * @param txn           the transaction service ({@code txn})
  * @param files         files by URI ({@code files})
+ * @param cluster       clustered mode ({@code cluster})
  * @param services      the declared TDX services ({@code services})
  * @param configFile    the file the configuration was read from, if any ({@code configFile}); services are reloaded from it
  */
@@ -31,6 +32,7 @@ public record TdxConfig(
   int shutdownGraceSeconds,
   TxnConfig txn,
   FilesConfig files,
+  ClusterConfig cluster,
   Services services,
   Path configFile) {
 
@@ -56,6 +58,7 @@ public record TdxConfig(
         json.getInteger("shutdownGraceSeconds", 30),
         TxnConfig.from(json.getJsonObject("txn")),
         FilesConfig.from(json.getJsonObject("files"), dataDir),
+        ClusterConfig.from(json.getJsonObject("cluster")),
         ServiceParser.parse(json.getJsonArray("services")),
         json.getString("configFile") == null ? null : Path.of(json.getString("configFile")));
     } catch (ClassCastException e) {

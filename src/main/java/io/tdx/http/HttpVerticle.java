@@ -5,7 +5,12 @@ import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
 import io.tdx.service.Services;
+import io.tdx.txn.ClusterTransactions;
 import io.tdx.txn.ResultStore;
+import io.tdx.txn.TxnAddresses;
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
 import io.tdx.worker.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -32,7 +37,7 @@ public final class HttpVerticle extends VerticleBase {
   private final TdxConfig config;
   private final Jobs jobs;
   private final FileAccess files;
-  private final String busPrefix;
+  private final TxnAddresses addresses;
   private final int port;
   private TxnClient txns;
   private final String servicesAddress;
@@ -44,12 +49,12 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private long idleCheck;
 
-  public HttpVerticle(TdxConfig config, Jobs jobs, FileAccess files, String busPrefix, int port, String servicesAddress,
+  public HttpVerticle(TdxConfig config, Jobs jobs, FileAccess files, TxnAddresses addresses, int port, String servicesAddress,
                       Supplier<Future<Services>> reload, Admission admission) {
     this.config = config;
     this.files = files;
     this.jobs = jobs;
-    this.busPrefix = busPrefix;
+    this.addresses = addresses;
     this.port = port;
     this.servicesAddress = servicesAddress;
     this.reload = reload;
@@ -58,9 +63,10 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    txns = new TxnClient(vertx, busPrefix, config.httpInstances(), jobs, ResultStore.root(config.dataDir()));
+    txns = new TxnClient(vertx, addresses, jobs, ResultStore.root(config.dataDir()), config.cluster().requestSeconds() * 1000L,
+      config.files().httpTimeoutSeconds() * 1000L);
     serve(config.services());
-    consumer = vertx.eventBus().consumer(servicesAddress, message -> {
+    consumer = vertx.eventBus().localConsumer(servicesAddress, message -> {
       serve(message.body());
       message.reply(null);
     });
@@ -69,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new AdmissionHandler(admission));
     router.get("/tdx/services").handler(Parameters.only()).handler(this::listServices);
     router.post("/tdx/services/reload").handler(Parameters.only()).handler(this::reloadServices);
+    router.get("/tdx/cluster").handler(Parameters.only()).handler(this::cluster);
     new TxnHandler(txns, () -> services).route(router);
     router.route().handler(this::service);
     ProblemHandler problems = new ProblemHandler();
@@ -114,6 +121,13 @@ public final class HttpVerticle extends VerticleBase {
 
   private void listServices(RoutingContext ctx) {
     ctx.json(new JsonObject().put("services", services.declarations()));
+  }
+
+  /** This node and the cluster's members ({@code local} alone when it is not clustered). */
+  private void cluster(RoutingContext ctx) {
+    List<String> members = ClusterTransactions.members(vertx);
+    ctx.json(new JsonObject().put("node", addresses.node())
+      .put("members", new JsonArray(new ArrayList<>(members.isEmpty() ? List.of(addresses.node()) : members))));
   }
 
   private void reloadServices(RoutingContext ctx) {

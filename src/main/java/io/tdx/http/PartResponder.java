@@ -17,13 +17,13 @@ final class PartResponder {
   private PartResponder() {
   }
 
-  static void respond(RoutingContext ctx, JsonObject txn, TxnReply reply) {
+  static void respond(RoutingContext ctx, TxnClient txns, JsonObject txn, TxnReply reply) {
     JsonObject part = reply.document();
     String state = part.getString("state");
     if ("DONE".equals(state)) {
-      done(ctx, part, reply);
+      done(ctx, txns, part, reply);
     } else if ("FAILED".equals(state)) {
-      failed(ctx, part, reply, txn);
+      failed(ctx, txns, part, reply, txn);
     } else {
       ctx.fail(new ProblemException(409, "transaction-aborted", "Transaction aborted",
         "transaction " + txn.getString("id") + " ended " + txn.getString("state") + ": " + txn.getString("cause"))
@@ -31,10 +31,10 @@ final class PartResponder {
     }
   }
 
-  private static void done(RoutingContext ctx, JsonObject part, TxnReply reply) {
+  private static void done(RoutingContext ctx, TxnClient txns, JsonObject part, TxnReply reply) {
     HttpServerResponse response = ctx.response();
     if ("GET".equals(part.getString("method"))) {
-      CsvFileResponse.send(ctx, reply.file().toString()).onFailure(ctx::fail);
+      CsvFileResponse.send(ctx, txns, reply).onFailure(ctx::fail);
       return;
     }
     JsonObject result = part.getJsonObject("result");
@@ -42,18 +42,18 @@ final class PartResponder {
     if (Negotiation.wantsJson(ctx)) {
       JsonResponse.end(response, result);
     } else if (result.getLong("rejected", 0L) > 0) {
-      CsvFileResponse.send(ctx, reply.file().toString()).onFailure(ctx::fail);
+      CsvFileResponse.send(ctx, txns, reply).onFailure(ctx::fail);
     } else {
       response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(ImportResult.text(result));
     }
   }
 
-  private static void failed(RoutingContext ctx, JsonObject part, TxnReply reply, JsonObject txn) {
+  private static void failed(RoutingContext ctx, TxnClient txns, JsonObject part, TxnReply reply, JsonObject txn) {
     int status = part.getInteger("status", 500);
     if (status == 422 && reply.file() != null && !Negotiation.wantsJson(ctx)) {
       ImportResponder.counts(ctx.response(), part.getJsonObject("result"));
       ctx.response().setStatusCode(422);
-      CsvFileResponse.send(ctx, reply.file().toString()).onFailure(ctx::fail);
+      CsvFileResponse.send(ctx, txns, reply).onFailure(ctx::fail);
       return;
     }
     boolean dependent = status == 424;

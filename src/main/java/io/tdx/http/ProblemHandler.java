@@ -1,17 +1,13 @@
 package io.tdx.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.tdx.config.ConfigException;
+import io.tdx.problem.Failures;
 import io.tdx.problem.ProblemException;
-import io.tdx.stream.BadEncodingException;
-import io.tdx.stream.BodyTimeoutException;
-import io.tdx.stream.BodyTooLargeException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +61,7 @@ final class ProblemHandler implements Handler<RoutingContext> {
 
   static ProblemException problem(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    ProblemException known = known(failure);
+    ProblemException known = Failures.known(failure);
     if (known != null) {
       return known;
     }
@@ -81,42 +77,7 @@ final class ProblemHandler implements Handler<RoutingContext> {
       return generic(ctx.statusCode(), failure.getMessage());
     }
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
-    return internal(failure);
-  }
-
-  /** The status a failure answers with: that of its problem, or 500 for a failure that is not one. */
-  static int status(Throwable failure) {
-    ProblemException known = known(failure);
-    return known == null ? 500 : known.status();
-  }
-
-  private static ProblemException internal(Throwable failure) {
-    return new ProblemException(500, "internal", "Internal server error",
-      failure.getClass().getSimpleName() + ": " + failure.getMessage());
-  }
-
-  /** The problem a failure of a known kind is, or null. */
-  private static ProblemException known(Throwable failure) {
-    if (failure instanceof ProblemException problem) {
-      return problem;
-    }
-    if (failure instanceof BodyTooLargeException tooLarge) {
-      return new ProblemException(413, "body-too-large", "Body too large", tooLarge.getMessage());
-    }
-    if (failure instanceof BadEncodingException bad) {
-      return ProblemException.badRequest("bad-encoding", "Bad content encoding", bad.getMessage());
-    }
-    if (failure instanceof BodyTimeoutException slow) {
-      return new ProblemException(408, "request-timeout", "Request timeout", slow.getMessage());
-    }
-    if (failure instanceof ConfigException rejected) {
-      return new ProblemException(409, "configuration-rejected", "Configuration rejected",
-        rejected.getMessage() + "; the services in use are unchanged");
-    }
-    if (failure instanceof IOException unreadable) {
-      return ProblemException.badRequest("body-unreadable", "Body unreadable", unreadable.getMessage());
-    }
-    return null;
+    return Failures.internal(failure);
   }
 
   /** A path whose % escapes do not decode fails while routes are matched, with no failure to tell why. */

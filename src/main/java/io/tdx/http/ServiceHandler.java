@@ -182,13 +182,13 @@ final class ServiceHandler implements Handler<RoutingContext> {
     }
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     long contentLength = length == null || !body ? -1 : parseLength(length);
-    txns.send(txn, new TxnRequest.AddPart(service, method, options, contentLength, uri, coding == ContentDecoding.IDENTITY))
+    txns.send(txn, new TxnRequest.AddPart(service.prefix(), method, options, contentLength, uri, coding == ContentDecoding.IDENTITY))
       .compose(added -> {
       if (export) {
         return Future.succeededFuture(added.document());
       }
       if (!body) {
-        Future<JsonObject> checked = check(txn, added, uri);
+        Future<JsonObject> checked = txns.send(txn, new TxnRequest.Fetch(added.document().getString("id"))).map(TxnReply::document);
         AdmissionHandler.holdUntil(ctx, checked); // the fetch goes on after an asynchronous 202
         return added.document().getBoolean("async") ? Future.succeededFuture(added.document()) : checked;
       }
@@ -215,11 +215,13 @@ final class ServiceHandler implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     String part = added.document().getString("id");
     askForBody(ctx);
-    Future<Buffer> received = added.file() == null ? inMemory(body) : toFile(ctx.vertx(), added.file(), body, coding);
+    Future<Buffer> received = added.file() == null ? inMemory(body)
+      : added.fileOn(txns.node()) ? toFile(ctx.vertx(), added.file(), body, coding)
+      : toOwner(txn, part, body, coding, request.getHeader(HttpHeaders.CONTENT_ENCODING));
     return received
       .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
           spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage(),
-          spooled.succeeded() ? 0 : ProblemHandler.status(unreadable(spooled.cause())), spooled.result()))
+          spooled.succeeded() ? 0 : io.tdx.problem.Failures.status(unreadable(spooled.cause())), spooled.result()))
         .compose(answer -> spooled.succeeded() ? Future.succeededFuture(answer.document()) : Future.failedFuture(unreadable(spooled.cause()))));
   }
 
@@ -232,6 +234,15 @@ final class ServiceHandler implements Handler<RoutingContext> {
     body.resume(); // paused until the owner answered
     return collected.compose(buffer -> buffer.length() >= 2 && ContentDecoding.gzipMagic(buffer.getUnsignedByte(0), buffer.getUnsignedByte(1))
       ? Future.failedFuture(ContentDecoding.unlabelledGzip()) : Future.succeededFuture(buffer));
+  }
+
+  /**
+   * Streamed to the transaction's owner on another node, which spools it (and checks a coded
+   * one); no buffer. The bound and the gzip check are those of a body spooled here.
+   */
+  private Future<Buffer> toOwner(String txn, String part, TimedBody body, ContentDecoding coding, String codingHeader) {
+    OwnerBodyStream owner = new OwnerBodyStream(txns, txn, part, coding == ContentDecoding.IDENTITY ? null : codingHeader);
+    return body.pipeTo(new BoundedWriteStream(owner, limits.maxBodyBytes(), coding == ContentDecoding.IDENTITY)).map(v -> null);
   }
 
   /** Spooled to its file (made in the transaction's spool directory, which the first such part creates); no buffer. */
@@ -249,9 +260,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      try (InputStream in = coding.decode(Files.newInputStream(file), limits.maxBodyBytes())) {
-        in.transferTo(OutputStream.nullOutputStream());
-      }
+      coding.verify(file, limits.maxBodyBytes());
       return null;
     }, false);
   }
@@ -260,24 +269,6 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private static Throwable unreadable(Throwable failure) {
     return failure instanceof IOException || failure instanceof ProblemException ? failure
       : new IOException("the body could not be read: " + failure.getMessage(), failure);
-  }
-
-  /**
-   * On a worker, fetches the part's remote file into its spool, or checks that its local file is
-   * readable and allowed; the owner then hears READY or why not.
-   */
-  private Future<JsonObject> check(String txn, TxnReply added, String uri) {
-    Vertx vertx = Vertx.currentContext().owner();
-    String part = added.document().getString("id");
-    return vertx.executeBlocking(() -> {
-        if (added.file() != null) {
-          Files.createDirectories(added.file().getParent()); // the transaction's spool directory, made by its first spooled part
-        }
-        return files.fetch(uri, added.file());
-      }, false)
-      .transform(checked -> txns.send(txn, new TxnRequest.PartReceived(part, checked.succeeded() ? checked.result() : 0,
-        checked.succeeded() ? null : checked.cause().getMessage(), checked.succeeded() ? 0 : ProblemHandler.status(checked.cause()))))
-      .map(TxnReply::document);
   }
 
   /**
@@ -290,9 +281,9 @@ final class ServiceHandler implements Handler<RoutingContext> {
         txns.send(txn, new TxnRequest.Abort("the client of part " + part + " closed its connection before the commit"));
       }
     });
-    txns.send(txn, new TxnRequest.Poll(TxnClient.HOLD_MILLIS))
+    txns.awaitFinished(txn, TxnClient.HOLD_MILLIS)
       .compose(finished -> txns.send(txn, new TxnRequest.GetPart(part))
-        .onSuccess(reply -> PartResponder.respond(ctx, finished.document(), reply)))
+        .onSuccess(reply -> PartResponder.respond(ctx, txns, finished.document(), reply)))
       .onFailure(ctx::fail);
   }
 

@@ -2,13 +2,15 @@ package io.tdx.http;
 
 import io.tdx.problem.ProblemException;
 import io.tdx.txn.ResultFiles;
-import io.tdx.txn.ResultStore;
+import io.tdx.problem.Failures;
+import io.tdx.txn.ClusterTransactions;
 import io.tdx.txn.TxnAddresses;
+import io.tdx.txn.TxnCodec;
 import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
 import io.tdx.worker.Jobs;
-import io.tdx.worker.LocalCodec;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -21,28 +23,44 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
- * The HTTP side's way to the transaction owners: requests by reference, refusals as problems.
- * A transaction no owner holds any more answers from its record in the workspace.
+ * The HTTP side's way to the transaction owners, on this node or another one of the cluster:
+ * requests ({@link TxnCodec}) with bounded waits, refusals and failures as problems. A
+ * transaction no owner holds any more answers from its record in the workspace.
  */
 final class TxnClient {
-  private static final long TIMEOUT_MILLIS = 30_000;
-  /** How long a held synchronous request may wait for its transaction. */
+  /** How long a held request (a synchronous part or commit, an asynchronous commit's place in flight) may wait for its transaction. */
   static final long HOLD_MILLIS = 24L * 3600 * 1000;
+  /** A wait for a transaction to finish is a series of polls of at most this long: each one finds the owner anew. */
+  private static final long POLL_SLICE_MILLIS = 20_000;
+  /** How long a wait goes on while a transaction's owner has left the cluster and no survivor has ended it yet. */
+  private static final long ORPHAN_WAIT_MILLIS = 120_000;
   private final Vertx vertx;
-  private final String prefix;
-  private final int owners;
+  private final TxnAddresses addresses;
   private final Jobs jobs;
   private final Path results;
+  private final long timeoutMillis;
+  private final long fetchMillis;
+  private final ClusterTransactions cluster;
 
-  TxnClient(Vertx vertx, String prefix, int owners, Jobs jobs, Path results) {
+  /**
+   * @param timeoutMillis how long a request to an owner waits for its answer
+   * @param fetchMillis   how long an owner may take to fetch a part's file by URI
+   */
+  TxnClient(Vertx vertx, TxnAddresses addresses, Jobs jobs, Path results, long timeoutMillis, long fetchMillis) {
     this.vertx = vertx;
-    this.prefix = prefix;
-    this.owners = owners;
+    this.addresses = addresses;
     this.jobs = jobs;
     this.results = results;
+    this.timeoutMillis = timeoutMillis;
+    this.fetchMillis = fetchMillis;
+    this.cluster = new ClusterTransactions(vertx, addresses.node());
+  }
+
+  /** This node's name in the cluster ({@code local} on its own). */
+  String node() {
+    return addresses.node();
   }
 
   /** When a document's transaction was created; a record recovered without it, when it ended (as the workspace orders it). */
@@ -52,12 +70,41 @@ final class TxnClient {
   }
 
   Future<TxnReply> begin(boolean async) {
-    return request(TxnAddresses.start(prefix), new TxnRequest.Begin(async), TIMEOUT_MILLIS, null);
+    return request(addresses.start(), new TxnRequest.Begin(async), timeoutMillis, null);
   }
 
   Future<TxnReply> send(String txn, TxnRequest request) {
-    long timeout = request instanceof TxnRequest.Poll poll ? poll.waitMillis() + TIMEOUT_MILLIS : TIMEOUT_MILLIS;
-    return request(TxnAddresses.of(prefix, txn), request, timeout, txn);
+    long timeout = request instanceof TxnRequest.Poll poll ? poll.waitMillis() + timeoutMillis
+      : request instanceof TxnRequest.Fetch ? fetchMillis + timeoutMillis : timeoutMillis;
+    return request(addresses.of(txn), request, timeout, txn);
+  }
+
+  /**
+   * The transaction's document once it is finished, or after {@code maxMillis}: polls of a
+   * bounded wait each, so that an owner that leaves the cluster is noticed, and the wait goes
+   * on (within a bound) until a survivor has ended the transaction.
+   */
+  Future<TxnReply> awaitFinished(String txn, long maxMillis) {
+    return awaitFinished(txn, System.currentTimeMillis() + maxMillis, 0);
+  }
+
+  private Future<TxnReply> awaitFinished(String txn, long deadline, long orphanSince) {
+    long left = deadline - System.currentTimeMillis();
+    return send(txn, new TxnRequest.Poll(Math.max(0, Math.min(POLL_SLICE_MILLIS, left)))).transform(polled -> {
+      long now = System.currentTimeMillis();
+      if (polled.succeeded()) {
+        return polled.result().document().getString("finished") != null || now >= deadline ? Future.succeededFuture(polled.result())
+          : awaitFinished(txn, deadline, 0);
+      }
+      boolean ownerGone = polled.cause() instanceof ProblemException problem && problem.type().equals("owner-unavailable");
+      long since = orphanSince == 0 ? now : orphanSince;
+      if (!ownerGone || now - since > ORPHAN_WAIT_MILLIS || now >= deadline) {
+        return Future.failedFuture(polled.cause());
+      }
+      Promise<TxnReply> later = Promise.promise();
+      vertx.setTimer(500, t -> awaitFinished(txn, deadline, since).onComplete(later));
+      return later.future();
+    });
   }
 
   /**
@@ -67,8 +114,8 @@ final class TxnClient {
    */
   Future<List<JsonObject>> list(String state, Instant afterCreated, String afterId, int limit) {
     TxnRequest.ListAll listing = new TxnRequest.ListAll(state, afterCreated, afterId, limit + 1);
-    List<Future<TxnReply>> replies = IntStream.range(0, owners)
-      .mapToObj(i -> request(TxnAddresses.owner(prefix, i), listing, TIMEOUT_MILLIS, null))
+    List<Future<TxnReply>> replies = nodes().stream()
+      .map(node -> request(addresses.owners(node), listing, timeoutMillis, null))
       .toList();
     return Future.all(new ArrayList<>(replies)).compose(all -> {
       List<JsonObject> held = new ArrayList<>();
@@ -99,28 +146,32 @@ final class TxnClient {
       .toList();
   }
 
-  /** What the owners hold in memory, summed: {@code {"held", "open", "recent"}}. */
-  Future<JsonObject> memory() {
-    List<Future<TxnReply>> replies = IntStream.range(0, owners)
-      .mapToObj(i -> request(TxnAddresses.owner(prefix, i), new TxnRequest.Memory(), TIMEOUT_MILLIS, null))
-      .toList();
-    return Future.all(new ArrayList<>(replies)).map(all -> {
-      JsonObject sum = new JsonObject().put("held", 0).put("open", 0).put("recent", 0);
-      replies.forEach(r -> r.result().document().forEach(e -> sum.put(e.getKey(), sum.getInteger(e.getKey()) + (Integer) e.getValue())));
-      return sum.put("owners", owners);
-    });
+  /** The cluster's nodes (this one alone on its own). */
+  private List<String> nodes() {
+    List<String> members = ClusterTransactions.members(vertx);
+    return members.isEmpty() ? List.of(addresses.node()) : members;
   }
 
-  /** When and why a result file went: {@code {"removed": time or null, "reason"}}. */
-  Future<JsonObject> removal(Path file) {
-    return vertx.eventBus().<JsonObject>request(TxnAddresses.results(prefix), new ResultStore.Removal(file),
-      LocalCodec.options(TIMEOUT_MILLIS)).map(reply -> reply.body());
+  /** What the owners of this node hold in memory, summed: {@code {"held", "open", "recent"}}. */
+  Future<JsonObject> memory() {
+    return request(addresses.owners(addresses.node()), new TxnRequest.Memory(), timeoutMillis, null).map(TxnReply::document);
+  }
+
+  /** When and why a result file of {@code node} went: {@code {"removed": time or null, "reason"}}. */
+  Future<JsonObject> removal(String node, Path file) {
+    return request(addresses.results(node), new TxnRequest.ResultRemoval(file.toString()), timeoutMillis, null)
+      .map(TxnReply::document);
+  }
+
+  /** Up to one chunk of a result file of {@code node} from {@code offset}, with the file's size. */
+  Future<TxnReply> readResult(String node, Path file, long offset) {
+    return request(addresses.results(node), new TxnRequest.ReadResult(file.toString(), offset), timeoutMillis, null);
   }
 
   private Future<TxnReply> request(String address, TxnRequest request, long timeout, String txn) {
-    return vertx.eventBus().<TxnReply>request(address, request, LocalCodec.options(timeout))
+    return vertx.eventBus().<TxnReply>request(address, request, TxnCodec.options(timeout))
       .map(reply -> reply.body())
-      .recover(e -> txn != null && ownerLetGo(e) ? recorded(txn, request) : Future.failedFuture(e))
+      .recover(e -> txn != null && ownerLetGo(e) ? recorded(txn, request) : Future.failedFuture(Failures.known(e)))
       .compose(reply -> reply.problem() == null ? Future.succeededFuture(reply) : Future.failedFuture(reply.problem()));
   }
 
@@ -152,7 +203,14 @@ final class TxnClient {
           return session.findTransaction(txn);
         }
       });
-    return lookup.map(found -> {
+    return lookup.compose(found -> found.isPresent() ? Future.succeededFuture(found)
+        : cluster.unfinished(txn).map(orphaned -> orphaned ? null : found))
+      .map(found -> {
+      if (found == null) {
+        return TxnReply.refused(new ProblemException(503, "owner-unavailable", "Owner unavailable",
+          "the node that owned transaction " + txn + " left the cluster; a surviving node is ending the transaction")
+          .with("transaction", txn).with("retryAfter", 1));
+      }
       if (found.isEmpty()) {
         return TxnReply.refused(new ProblemException(404, "unknown-transaction", "Unknown transaction",
           "no transaction " + txn + " (never started, or purged after its retention time)").with("transaction", txn));
@@ -167,7 +225,8 @@ final class TxnClient {
       if (request instanceof TxnRequest.GetPart get) {
         return document.getJsonArray("parts", new JsonArray()).stream().map(JsonObject.class::cast)
           .filter(p -> p.getString("id").equals(get.part())).findFirst()
-          .map(p -> new TxnReply(p, ResultFiles.hasCsv(p) ? ResultFiles.of(results, document, get.part()) : null, null))
+          .map(p -> TxnReply.withFile(p, document.getString("node", addresses.node()),
+            ResultFiles.hasCsv(p) ? ResultFiles.of(results, document, get.part()) : null))
           .orElse(TxnReply.refused(new ProblemException(404, "unknown-part", "Unknown part",
             "transaction " + txn + " has no part " + get.part())));
       }

@@ -72,7 +72,7 @@ final class TxnHandler {
       // a started transaction is work to come: its place is held until it finishes, or for a while if it idles,
       // so that a burst of starts cannot admit more transactions than the bound and then shed their parts
       String id = reply.document().getString("id");
-      AdmissionHandler.holdUntil(ctx, txns.send(id, new TxnRequest.Poll(START_HOLD_MILLIS)));
+      AdmissionHandler.holdUntil(ctx, txns.awaitFinished(id, START_HOLD_MILLIS));
       created(ctx, reply.document());
     }).onFailure(ctx::fail);
   }
@@ -93,10 +93,10 @@ final class TxnHandler {
     txns.send(id, commit).onSuccess(reply -> {
       if (reply.document().getBoolean("async")) {
         // the commit's work goes on after the 202: its place in flight is held until the transaction finishes
-        AdmissionHandler.holdUntil(ctx, txns.send(id, new TxnRequest.Poll(TxnClient.HOLD_MILLIS)));
+        AdmissionHandler.holdUntil(ctx, txns.awaitFinished(id, TxnClient.HOLD_MILLIS));
         JsonResponse.end(ctx.response().setStatusCode(202).putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status"), reply.document());
       } else {
-        txns.send(id, new TxnRequest.Poll(TxnClient.HOLD_MILLIS)).onSuccess(done -> outcome(ctx, done.document())).onFailure(ctx::fail);
+        txns.awaitFinished(id, TxnClient.HOLD_MILLIS).onSuccess(done -> outcome(ctx, done.document())).onFailure(ctx::fail);
       }
     }).onFailure(ctx::fail);
   }
@@ -232,13 +232,12 @@ final class TxnHandler {
         "part " + id + " is " + part.getString("state") + " and has no CSV: " + part.getString("error")));
       return;
     }
-    String file = reply.file().toString();
-    ctx.vertx().fileSystem().exists(file).onSuccess(exists -> {
+    CsvFileResponse.exists(ctx, txns, reply).onSuccess(exists -> {
       if (exists) {
-        CsvFileResponse.send(ctx, file).onFailure(ctx::fail);
+        CsvFileResponse.send(ctx, txns, reply).onFailure(ctx::fail);
         return;
       }
-      txns.removal(reply.file()).onSuccess(removal -> ctx.fail(new ProblemException(410, "result-removed", "Result removed",
+      txns.removal(reply.node() == null ? txns.node() : reply.node(), reply.file()).onSuccess(removal -> ctx.fail(new ProblemException(410, "result-removed", "Result removed",
           "the CSV of part " + id + " was removed from the result store" + (removal.getString("removed") == null ? ""
             : " at " + removal.getString("removed")) + ": " + removal.getString("reason"))
           .with("removed", removal.getString("removed")).with("reason", removal.getString("reason"))))

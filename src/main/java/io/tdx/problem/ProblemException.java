@@ -62,4 +62,15 @@ public class ProblemException extends RuntimeException {
     }
     return json.mergeIn(extensions);
   }
+
+  /** The problem {@link #toJson} describes (as a message from another node carries it). */
+  public static ProblemException fromJson(JsonObject json) {
+    JsonObject extensions = json.copy();
+    for (String member : new String[] {"type", "title", "status", "detail", "instance"}) {
+      extensions.remove(member);
+    }
+    String type = json.getString("type", "");
+    return new ProblemException(json.getInteger("status", 500), type.startsWith("urn:tdx:problem:")
+      ? type.substring("urn:tdx:problem:".length()) : type, json.getString("title"), json.getString("detail"), extensions);
+  }
 }

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,6 +54,20 @@ public enum ContentDecoding {
       return bounded(new VerifiedGzip(raw), maxBytes);
     } catch (ZipException | EOFException e) {
       throw notGzip(e);
+    }
+  }
+
+  /**
+   * Decodes a spooled body to its end (blocking: on a worker), so that one that is not valid in
+   * its coding, is cut short or decodes past {@code maxBytes} is refused when it arrives rather
+   * than at its commit. Nothing to do for {@link #IDENTITY}.
+   */
+  public void verify(Path spooled, long maxBytes) throws IOException {
+    if (this == IDENTITY) {
+      return;
+    }
+    try (InputStream in = decode(Files.newInputStream(spooled), maxBytes)) {
+      in.transferTo(OutputStream.nullOutputStream());
     }
   }
 

@@ -2,7 +2,9 @@ package io.tdx.txn;
 
 import io.tdx.load.ImportOptions;
 import io.tdx.service.ServiceDefinition;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
@@ -27,6 +29,8 @@ final class Part {
   JsonObject result;
   String error;
   int status;
+  /** The spool file a body received on another node is written to, chunk by chunk (null until its first chunk). */
+  Future<AsyncFile> upload;
   /** Bytes of the spooled body counted against txn.maxSpoolBytes (reserved, then as received). */
   long spooled;
 

@@ -23,6 +23,18 @@ final class RecordJobs {
     };
   }
 
+  /** Records of transactions whose owner went away, unless they have one (their commit's, written with the data). */
+  static Job<Void> recordUnlessRecorded(List<TxnRecord> records) {
+    return workspace -> {
+      try (WorkspaceSession session = workspace.session()) {
+        return session.inTransaction(tx -> {
+          tx.recordUnlessRecorded(records);
+          return null;
+        });
+      }
+    };
+  }
+
   /** The record of a transaction that ended in {@code state}, from its final document. */
   static TxnRecord record(String id, String state, Instant finished, io.vertx.core.json.JsonObject document) {
     return new TxnRecord(id, state, created(document.getString("created")), finished, document.encode());

@@ -1,7 +1,9 @@
 package io.tdx.txn;
 
 import io.tdx.config.TxnConfig;
-import io.tdx.worker.LocalCodec;
+import io.tdx.problem.ProblemException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -24,13 +26,16 @@ import org.slf4j.LoggerFactory;
  * and {@code txn.resultMaxAgeSeconds}, oldest first. Its bookkeeping is one byte count per
  * minute of commits (at most the minutes of the age limit), not one entry per file; it learns
  * of new results from their owners ({@link Added}), and what it finds at start it scans, so the
- * budget holds across restarts. It answers {@link Removal}: when and why a missing result went.
+ * budget holds across restarts. It answers {@link TxnRequest.ResultRemoval} (when and why a
+ * missing result went) and {@link TxnRequest.ReadResult} (a chunk of a result), from this node
+ * or another node of the cluster.
  */
 public final class ResultStore extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ResultStore.class);
   /** Minutes whose removal is remembered, to say when and why a result went. */
   private static final int REMEMBERED = 10_000;
   private final String address;
+  private final String nodeAddress;
   private final Path root;
   private final TxnConfig config;
   private final TreeMap<Long, Long> minutes = new TreeMap<>();
@@ -40,13 +45,10 @@ public final class ResultStore extends VerticleBase {
   private Instant started;
   private long sweeper;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<TxnRequest> reads;
 
   /** A new result of {@code bytes} in the minute {@code minute}; sent by an owner when its transaction finishes. */
   public record Added(long minute, long bytes) {
-  }
-
-  /** Asks when and why the result {@code file} (named by {@link ResultFiles}) went; replied with {@code {removed, reason}}. */
-  public record Removal(Path file) {
   }
 
   private record Removed(Instant at, String why) {
@@ -57,8 +59,14 @@ public final class ResultStore extends VerticleBase {
     return dataDir.resolve("results");
   }
 
-  public ResultStore(String prefix, Path root, TxnConfig config) {
-    this.address = TxnAddresses.results(prefix);
+  /** Where this node's owners tell it of new results ({@link Added}). */
+  public static String localAddress(String prefix) {
+    return prefix + ".txn.results";
+  }
+
+  public ResultStore(String prefix, TxnAddresses addresses, Path root, TxnConfig config) {
+    this.address = localAddress(prefix);
+    this.nodeAddress = addresses.results(addresses.node());
     this.root = root;
     this.config = config;
   }
@@ -70,10 +78,11 @@ public final class ResultStore extends VerticleBase {
       minutes.putAll(found);
       total = found.values().stream().mapToLong(Long::longValue).sum();
       LOG.info("result store {}: {} bytes in {} minutes of results", root, total, minutes.size());
-      consumer = vertx.eventBus().consumer(address, this::handle);
+      consumer = vertx.eventBus().localConsumer(address, this::handle);
+      reads = vertx.eventBus().consumer(nodeAddress, this::serve);
       sweeper = vertx.setPeriodic(config.sweepSeconds() * 1000, id -> sweep());
       sweep();
-      return consumer.completion();
+      return Future.all(consumer.completion(), reads.completion());
     });
   }
 
@@ -83,9 +92,32 @@ public final class ResultStore extends VerticleBase {
       minutes.merge(added.minute(), bytes, Long::sum);
       total += bytes;
       sweep();
-    } else if (message.body() instanceof Removal removal) {
-      message.reply(removal(minute(removal.file())), LocalCodec.options(30_000));
     }
+  }
+
+  /** A result's removal, or a chunk of it, for this node or another one. */
+  private void serve(Message<TxnRequest> message) {
+    if (message.body() instanceof TxnRequest.ResultRemoval removal) {
+      message.reply(TxnReply.of(removal(minute(Path.of(removal.file())))), TxnCodec.options(30_000));
+    } else if (message.body() instanceof TxnRequest.ReadResult read) {
+      read(read).onComplete(done -> message.reply(done.succeeded() ? done.result() : TxnReply.refused(
+        new ProblemException(404, "result-missing", "Result missing", "result " + read.file() + " cannot be read: "
+          + done.cause().getMessage())), TxnCodec.options(30_000)));
+    }
+  }
+
+  /** Up to one chunk of a file under the store's root, with the file's size. */
+  private Future<TxnReply> read(TxnRequest.ReadResult read) {
+    Path file = Path.of(read.file()).toAbsolutePath().normalize();
+    if (!file.startsWith(root.toAbsolutePath().normalize()) || read.offset() < 0) {
+      return Future.failedFuture(new IllegalArgumentException("not a file of the result store"));
+    }
+    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+      .compose(opened -> opened.size()
+        .compose(size -> opened.read(Buffer.buffer(), 0, read.offset(),
+            (int) Math.max(0, Math.min(TxnRequest.ReadResult.CHUNK, size - read.offset())))
+          .map(bytes -> new TxnReply(new JsonObject().put("size", size), null, null, bytes, null)))
+        .eventually(opened::close));
   }
 
   private static long minute(Path file) {
@@ -232,6 +264,7 @@ public final class ResultStore extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return Future.all(consumer == null ? Future.succeededFuture() : consumer.unregister(),
+      reads == null ? Future.succeededFuture() : reads.unregister());
   }
 }

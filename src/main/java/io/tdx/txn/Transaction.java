@@ -12,6 +12,8 @@ import java.util.Map;
 final class Transaction {
   final String id;
   final boolean async;
+  /** The node that owns it, in a cluster (its result files are there); null on a server of its own. */
+  final String node;
   /** To the microsecond, as the workspace orders records by it. */
   final Instant created = Instant.now().truncatedTo(ChronoUnit.MICROS);
   final Map<String, Part> parts = new LinkedHashMap<>();
@@ -30,9 +32,10 @@ final class Transaction {
   boolean recorded;
   private int partCounter;
 
-  Transaction(String id, boolean async) {
+  Transaction(String id, boolean async, String node) {
     this.id = id;
     this.async = async;
+    this.node = node;
   }
 
   String nextPartId() {
@@ -56,6 +59,9 @@ final class Transaction {
     }
     if (cause != null) {
       json.put("cause", cause);
+    }
+    if (node != null) {
+      json.put("node", node);
     }
     return json;
   }

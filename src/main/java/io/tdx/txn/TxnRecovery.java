@@ -58,17 +58,9 @@ public final class TxnRecovery {
           boolean committing = last.get(id)[0].equals("COMMITTING");
           String[] open = opened.get(id);
           String state = committing ? TxnState.FAILED.name() : TxnState.ABORTED.name();
-          JsonObject document = new JsonObject()
-            .put("id", id)
-            .put("location", "/txn/" + id)
-            .put("async", open == null || Boolean.parseBoolean(open[2]))
-            .put("state", state)
-            .put("created", open == null || open.length < 4 ? null : open[3])
-            .put("committed", null)
-            .put("finished", now.toString())
-            .put("parts", new JsonArray())
-            .put("cause", "the server stopped while the transaction was " + (committing ? "committing" : "open")
-              + "; nothing of it was written");
+          JsonObject document = unfinished(id, open == null || Boolean.parseBoolean(open[2]),
+            open == null || open.length < 4 ? null : open[3], committing, now,
+            "the server stopped while the transaction was " + (committing ? "committing" : "open") + "; nothing of it was written");
           tx.record(RecordJobs.record(id, state, now, document));
         }
         return null;
@@ -78,5 +70,23 @@ public final class TxnRecovery {
       }
       return unfinished.size();
     }
+  }
+
+  /**
+   * The final document of a transaction that ended because its owner went away (it stopped, or
+   * left the cluster) while it was open ({@code ABORTED}) or committing ({@code FAILED}: the
+   * database rolled its transaction back); its parts are not known any more.
+   */
+  static JsonObject unfinished(String id, boolean async, String created, boolean committing, Instant now, String cause) {
+    return new JsonObject()
+      .put("id", id)
+      .put("location", "/txn/" + id)
+      .put("async", async)
+      .put("state", committing ? TxnState.FAILED.name() : TxnState.ABORTED.name())
+      .put("created", created)
+      .put("committed", null)
+      .put("finished", now.toString())
+      .put("parts", new JsonArray())
+      .put("cause", cause);
   }
 }

@@ -4,10 +4,16 @@ import io.tdx.config.TxnConfig;
 import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
 import io.tdx.worker.Jobs;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.service.Services;
+import io.tdx.stream.ContentDecoding;
 import io.tdx.worker.LocalCodec;
 import io.tdx.workspace.TxnRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +38,21 @@ import org.slf4j.LoggerFactory;
  * {@link TransactionJob}. Idle open transactions are aborted on a timer. A finished transaction
  * leaves memory once its record is written, but for the {@code txn.recentDocuments} most recent
  * ones; its spool directory goes when it finishes, and its results are handed to the
- * {@link ResultStore}.
+ * {@link ResultStore}. In a cluster its transactions are reached from every node (their
+ * addresses are cluster-wide; {@link TxnCodec} carries the messages), a body received on
+ * another node arrives in {@link TxnRequest.BodyChunk}s, and the first owner of each node
+ * ends the transactions of nodes that left the cluster ({@link ClusterTransactions}).
  */
 public final class TxnVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TxnVerticle.class);
   /** Records written by one job at most. */
   private static final int RECORD_BATCH = 500;
   private final String prefix;
+  private final TxnAddresses addresses;
+  private final Supplier<Services> services;
+  private final long drainMillis;
+  private final long maxBodyBytes;
+  private ClusterTransactions registry;
   private final int index;
   private final int owners;
   private final TxnConfig config;
@@ -60,10 +75,22 @@ public final class TxnVerticle extends VerticleBase {
   private long memoryBytes;
   private long sweeper;
   private long lastPurge;
+  private long orphanScan;
+  private boolean adopting;
   private TxnJournal journal;
 
-  public TxnVerticle(String prefix, int index, int owners, TxnConfig config, Jobs jobs, Path spool, Path results,
-                     FileAccess files) {
+  /**
+   * @param prefix     this server's prefix for the node's own addresses (the jobs, the result store)
+   * @param addresses  the transaction service's addresses (cluster-wide in a cluster)
+   * @param services   the services served now, by which a part names its service
+   * @param drainMillis in a cluster, how long a stop waits for the transactions this owner holds to finish
+   */
+  public TxnVerticle(String prefix, TxnAddresses addresses, Supplier<Services> services, int index, int owners, TxnConfig config,
+                     Jobs jobs, Path spool, Path results, FileAccess files, long maxBodyBytes, long drainMillis) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.addresses = addresses;
+    this.services = services;
+    this.drainMillis = drainMillis;
     this.files = files;
     this.results = results;
     this.prefix = prefix;
@@ -76,14 +103,25 @@ public final class TxnVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MessageConsumer<TxnRequest> starts = vertx.eventBus().consumer(TxnAddresses.start(prefix), this::begin);
-    MessageConsumer<TxnRequest> listing = vertx.eventBus().consumer(TxnAddresses.owner(prefix, index), this::ownerRequest);
+    registry = new ClusterTransactions(vertx, addresses.node());
+    // a transaction is started by an owner of the node its client reached: the requests that follow it may come there too
+    MessageConsumer<TxnRequest> starts = vertx.eventBus().localConsumer(addresses.start(), this::begin);
+    MessageConsumer<TxnRequest> listing = vertx.eventBus().localConsumer(addresses.owner(index), this::ownerRequest);
     consumers.put("", starts);
     consumers.put("#list", listing);
+    List<Future<Void>> registered = new ArrayList<>(List.of(starts.completion(), listing.completion()));
+    if (index == 0) {
+      MessageConsumer<TxnRequest> node = vertx.eventBus().consumer(addresses.owners(addresses.node()), this::nodeRequest);
+      consumers.put("#node", node);
+      registered.add(node.completion());
+      if (registry.clustered()) {
+        orphanScan = vertx.setPeriodic(1000, id -> adoptOrphans());
+      }
+    }
     sweeper = vertx.setPeriodic(config.sweepSeconds() * 1000, id -> sweep());
     return TxnJournal.open(vertx, spool.resolve("journal-" + index + ".log"))
       .onSuccess(opened -> journal = opened)
-      .compose(v -> Future.all(starts.completion(), listing.completion()));
+      .compose(v -> Future.all(registered));
   }
 
   private void begin(Message<TxnRequest> message) {
@@ -93,14 +131,24 @@ public final class TxnVerticle extends VerticleBase {
         .with("retryAfter", 1)));
       return;
     }
-    Transaction txn = new Transaction(UUID.randomUUID().toString(), ((TxnRequest.Begin) message.body()).async());
+    Transaction txn = new Transaction(UUID.randomUUID().toString(), ((TxnRequest.Begin) message.body()).async(),
+      registry.clustered() ? addresses.node() : null);
     transactions.put(txn.id, txn);
     open++;
     journal.started(txn);
-    MessageConsumer<TxnRequest> consumer = vertx.eventBus().consumer(TxnAddresses.of(prefix, txn.id), m -> handle(txn, m));
+    MessageConsumer<TxnRequest> consumer = vertx.eventBus().consumer(addresses.of(txn.id), m -> handle(txn, m));
     consumers.put(txn.id, consumer);
     // its spool directory is made by the first part spooled to a file: small transactions need none
-    consumer.completion().onComplete(v -> reply(message, TxnReply.of(txn.toJson())));
+    Future.all(consumer.completion(), registry.opened(txn)).onComplete(done -> {
+      if (done.failed()) {
+        LOG.warn("transaction {} could not be made known to the cluster", txn.id, done.cause());
+        abort(txn, "the server could not make the transaction known to the cluster: " + done.cause().getMessage());
+        reply(message, TxnReply.refused(new ProblemException(503, "cluster-unavailable", "Cluster unavailable",
+          "the transaction could not be registered in the cluster: " + done.cause().getMessage()).with("retryAfter", 1)));
+        return;
+      }
+      reply(message, TxnReply.of(txn.toJson()));
+    });
   }
 
   private void handle(Transaction txn, Message<TxnRequest> message) {
@@ -122,6 +170,10 @@ public final class TxnVerticle extends VerticleBase {
       return addPart(txn, add);
     } else if (request instanceof TxnRequest.PartReceived received) {
       return received(txn, received);
+    } else if (request instanceof TxnRequest.BodyChunk chunk) {
+      return chunk(txn, chunk, message);
+    } else if (request instanceof TxnRequest.Fetch fetch) {
+      return fetch(txn, fetch, message);
     } else if (request instanceof TxnRequest.Commit commit) {
       return commit(txn, commit);
     } else if (request instanceof TxnRequest.Abort abort) {
@@ -152,17 +204,73 @@ public final class TxnVerticle extends VerticleBase {
           + add.contentLength() + "-byte") + " body does not fit under txn.maxSpoolBytes (" + config.maxSpoolBytes()
           + " in all); retry after some transactions finish").with("retryAfter", 5);
     }
+    ServiceDefinition service = services.get().byPrefix(add.service()).orElseThrow(() -> new ProblemException(404,
+      "unknown-service", "Unknown service", "this node serves no service at " + add.service()).with("service", add.service()));
     String id = txn.nextPartId();
     boolean spooled = !inMemory && !add.method().equals("GET") && (add.uri() == null || files.remote(add.uri()));
     Path body = spooled ? directory(txn).resolve(id + ".csv") : null;
-    Part part = new Part(id, add.service(), add.method(), add.options(), body, add.uri());
+    Part part = new Part(id, service, add.method(), add.options(), body, add.uri());
     part.spooled = body == null ? 0 : reserve;
     spooledBytes += part.spooled;
     part.inMemory = inMemory ? add.contentLength() : 0;
     memoryBytes += part.inMemory;
     txn.spooling |= spooled;
     txn.parts.put(id, part);
-    return new TxnReply(part.toJson(txn.id).put("async", txn.async), body, null);
+    return TxnReply.withFile(part.toJson(txn.id).put("async", txn.async), addresses.node(), body);
+  }
+
+  /**
+   * A chunk of a body received on another node: appended to the part's spool file (opened by the
+   * first chunk) and answered once written; the last one closes the file and checks a coded body.
+   */
+  private TxnReply chunk(Transaction txn, TxnRequest.BodyChunk chunk, Message<TxnRequest> message) {
+    Part part = existingPart(txn, chunk.part());
+    if (part.body == null || part.state != PartState.RECEIVING) {
+      throw new ProblemException(409, "part-not-receiving", "Part not receiving",
+        "part " + part.id + " of transaction " + txn.id + " takes no body now: it is " + part.state);
+    }
+    if (part.upload == null) {
+      part.upload = vertx.fileSystem().mkdirs(part.body.getParent().toString())
+        .compose(v -> vertx.fileSystem().open(part.body.toString(), new OpenOptions().setWrite(true).setCreateNew(true)));
+    }
+    Future<AsyncFile> upload = part.upload;
+    Future<Void> written = upload.compose(file -> chunk.bytes() == null ? Future.succeededFuture() : file.write(chunk.bytes()));
+    if (chunk.last()) {
+      written = written.compose(v -> upload.compose(AsyncFile::close))
+        .compose(v -> vertx.executeBlocking(() -> {
+          ContentDecoding.of(chunk.coding()).verify(part.body, maxBodyBytes);
+          return null;
+        }, false));
+    }
+    written.onComplete(done -> reply(message, done.succeeded() ? TxnReply.of(part.toJson(txn.id))
+      : TxnReply.refused(done.cause() instanceof ProblemException problem ? problem
+        : new ProblemException(400, "unreadable-body", "Unreadable body", "the body could not be spooled: " + done.cause().getMessage()))));
+    return null;
+  }
+
+  /**
+   * Checks (a file of this node) or fetches into the spool (a remote file) the URI of a part, on
+   * a worker; answers with the part's document once it is READY, or FAILED with why.
+   */
+  private TxnReply fetch(Transaction txn, TxnRequest.Fetch fetch, Message<TxnRequest> message) {
+    Part part = existingPart(txn, fetch.part());
+    vertx.executeBlocking(() -> {
+      if (part.body != null) {
+        java.nio.file.Files.createDirectories(part.body.getParent()); // its transaction's spool directory
+      }
+      return files.fetch(part.uri, part.body);
+    }, false).onComplete(checked -> {
+      TxnReply reply;
+      try {
+        reply = received(txn, new TxnRequest.PartReceived(part.id, checked.succeeded() ? checked.result() : 0,
+          checked.succeeded() ? null : checked.cause().getMessage(),
+          checked.succeeded() ? 0 : io.tdx.problem.Failures.status(checked.cause())));
+      } catch (ProblemException e) {
+        reply = TxnReply.refused(e);
+      }
+      reply(message, reply);
+    });
+    return null;
   }
 
   private TxnReply received(Transaction txn, TxnRequest.PartReceived received) {
@@ -261,6 +369,11 @@ public final class TxnVerticle extends VerticleBase {
       return;
     }
     txn.running = true;
+    // in a cluster, the survivors of this node must know it was committing: FAILED, not ABORTED, if it leaves now
+    registry.committing(txn).onComplete(marked -> run(txn, listed));
+  }
+
+  private void run(Transaction txn, List<Part> listed) {
     listed.forEach(p -> p.resultFile = ResultFiles.of(results, txn.committed, txn.id, p.id));
     List<TransactionJob.Work> work = listed.stream()
       .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.memory, p.uri, p.resultFile,
@@ -308,6 +421,8 @@ public final class TxnVerticle extends VerticleBase {
     }
     open--;
     txn.parts.values().forEach(this::unreserve);
+    txn.parts.values().stream().filter(part -> part.upload != null)
+      .forEach(part -> part.upload.onSuccess(file -> file.close().onFailure(closed -> { }))); // a body cut off on another node
     removeSpool(txn, 1);
     txn.parts.values().forEach(p -> keepResult(txn, p));
     if (recorded) {
@@ -391,7 +506,7 @@ public final class TxnVerticle extends VerticleBase {
     }
     long minute = ResultFiles.minute(txn.committed);
     vertx.fileSystem().props(file)
-      .onSuccess(props -> vertx.eventBus().send(TxnAddresses.results(prefix), new ResultStore.Added(minute, props.size()),
+      .onSuccess(props -> vertx.eventBus().send(ResultStore.localAddress(prefix), new ResultStore.Added(minute, props.size()),
         LocalCodec.options(30_000)))
       .onFailure(e -> LOG.debug("result of part {} of transaction {} is gone: {}", part.id, txn.id, e.toString()));
   }
@@ -402,6 +517,7 @@ public final class TxnVerticle extends VerticleBase {
    */
   private void retire(Transaction txn) {
     txn.recorded = true;
+    registry.ended(txn.id);
     recent.put(txn.id, txn);
     int keep = Math.max(1, config.recentDocuments() / owners);
     while (recent.size() > keep) {
@@ -443,7 +559,7 @@ public final class TxnVerticle extends VerticleBase {
   private TxnReply part(Transaction txn, String id) {
     Part part = existingPart(txn, id);
     JsonObject json = part.toJson(txn.id);
-    return new TxnReply(json, ResultFiles.hasCsv(json) ? part.resultFile : null, null);
+    return TxnReply.withFile(json, addresses.node(), ResultFiles.hasCsv(json) ? part.resultFile : null);
   }
 
   private TxnReply poll(Transaction txn, TxnRequest.Poll poll, Message<TxnRequest> message) {
@@ -549,13 +665,113 @@ public final class TxnVerticle extends VerticleBase {
   }
 
   private static void reply(Message<TxnRequest> message, TxnReply reply) {
-    message.reply(reply, LocalCodec.options(30_000));
+    message.reply(reply, TxnCodec.options(30_000));
   }
 
+  /**
+   * A node's owners as one: the first owner of each node asks its siblings (listings, memory) on
+   * behalf of any node of the cluster, and merges their answers.
+   */
+  private void nodeRequest(Message<TxnRequest> message) {
+    List<Future<TxnReply>> replies = new ArrayList<>();
+    for (int i = 0; i < owners; i++) {
+      replies.add(vertx.eventBus().<TxnReply>request(addresses.owner(i), message.body(), TxnCodec.options(30_000))
+        .map(Message::body));
+    }
+    Future.all(new ArrayList<>(replies)).onComplete(all -> {
+      if (all.failed()) {
+        message.fail(500, "the owners of node " + addresses.node() + " did not all answer: " + all.cause().getMessage());
+        return;
+      }
+      List<JsonObject> answers = replies.stream().map(r -> r.result().document()).toList();
+      reply(message, TxnReply.of(message.body() instanceof TxnRequest.ListAll listing ? mergeListings(answers, listing.limit())
+        : sumCounts(answers).put("owners", owners)));
+    });
+  }
+
+  private static JsonObject mergeListings(List<JsonObject> listings, int limit) {
+    List<JsonObject> documents = new ArrayList<>();
+    listings.forEach(l -> l.getJsonArray("transactions").forEach(d -> documents.add((JsonObject) d)));
+    documents.sort(Comparator.<JsonObject, Instant>comparing(d -> Instant.parse(d.getString("created")))
+      .thenComparing(d -> d.getString("id")));
+    return new JsonObject().put("transactions", new JsonArray(new ArrayList<>(documents.subList(0, Math.min(limit, documents.size())))));
+  }
+
+  private static JsonObject sumCounts(List<JsonObject> counts) {
+    JsonObject sum = new JsonObject().put("held", 0).put("open", 0).put("recent", 0);
+    counts.forEach(c -> c.forEach(e -> sum.put(e.getKey(), sum.getInteger(e.getKey()) + (Integer) e.getValue())));
+    return sum;
+  }
+
+  /**
+   * Ends the transactions of nodes that left the cluster: recorded ABORTED (open) or FAILED
+   * (committing: the database rolled back the transaction of the connection that dropped),
+   * unless their commit's record made it; the first survivor to get there does it, and any
+   * other finds them recorded.
+   */
+  private void adoptOrphans() {
+    if (adopting) {
+      return;
+    }
+    adopting = true;
+    registry.orphans().compose(orphans -> {
+      if (orphans.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Instant now = Instant.now();
+      List<TxnRecord> records = orphans.stream().map(o -> {
+        String cause = "node " + o.node() + ", which owned the transaction, left the cluster while it was "
+          + (o.committing() ? "committing; the database rolled back its work" : "open") + "; nothing of it was written";
+        JsonObject document = TxnRecovery.unfinished(o.id(), o.async(), o.created().toString(), o.committing(), now, cause);
+        return RecordJobs.record(o.id(), document.getString("state"), now, document);
+      }).toList();
+      return jobs.run(RecordJobs.recordUnlessRecorded(records)).onSuccess(v -> {
+        LOG.warn("ended {} transactions of nodes that left the cluster: {}", orphans.size(),
+          orphans.stream().map(o -> o.id() + " (node " + o.node() + ")").toList());
+        orphans.forEach(o -> registry.ended(o.id()));
+      });
+    }).onComplete(done -> {
+      adopting = false;
+      if (done.failed()) {
+        LOG.warn("could not end the transactions of nodes that left the cluster", done.cause());
+      }
+    });
+  }
+
+  /**
+   * Leaves: in a cluster, the transactions this owner holds are finished first, within the
+   * drain time (their parts and commits still reach it from the other nodes); those still open
+   * after it are aborted. A server on its own leaves them to the recovery of its next start.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
-    return Future.all(consumers.values().stream().map(MessageConsumer::unregister).toList())
+    vertx.cancelTimer(orphanScan);
+    Future<Void> drained = registry != null && registry.clustered() ? drain(System.currentTimeMillis() + drainMillis)
+      : Future.succeededFuture();
+    return drained.eventually(() -> Future.all(consumers.values().stream().map(MessageConsumer::unregister).toList()))
       .eventually(() -> journal == null ? Future.succeededFuture() : journal.close());
+  }
+
+  private Future<Void> drain(long deadline) {
+    boolean busy = transactions.values().stream().anyMatch(t -> !t.state.finished() || !t.recorded);
+    if (!busy) {
+      return Future.succeededFuture();
+    }
+    if (System.currentTimeMillis() >= deadline) {
+      List.copyOf(transactions.values()).stream().filter(t -> t.state == TxnState.OPEN)
+        .forEach(t -> abort(t, "aborted by the server: its node left the cluster and the transaction was not committed in "
+          + drainMillis / 1000 + " s"));
+      boolean committing = transactions.values().stream().anyMatch(t -> t.state == TxnState.COMMITTING);
+      if (!committing && toRecord.isEmpty() && !recording) {
+        return Future.succeededFuture();
+      }
+      if (System.currentTimeMillis() >= deadline + drainMillis) {
+        return Future.succeededFuture(); // what still runs is rolled back with the connection; the survivors record it
+      }
+    }
+    Promise<Void> later = Promise.promise();
+    vertx.setTimer(100, t -> drain(deadline).onComplete(later));
+    return later.future();
   }
 }

@@ -34,7 +34,7 @@ final class JobDispatcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(address, this::submit);
+    consumer = vertx.eventBus().localConsumer(address, this::submit);
     return consumer.completion();
   }
 

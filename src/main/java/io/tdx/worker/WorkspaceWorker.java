@@ -27,7 +27,7 @@ final class WorkspaceWorker extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(address, this::run);
+    consumer = vertx.eventBus().localConsumer(address, this::run);
     return consumer.completion();
   }
 

@@ -226,12 +226,17 @@ final class SqlSession implements WorkspaceSession {
 
     @Override
     public void recordAll(List<TxnRecord> records) throws Exception {
-      TxnRecords.saveAll(lent.statements(), engine.dialect(), records, true);
+      TxnRecords.saveAll(lent.statements(), engine.dialect(), records, TxnRecords.Save.REPLACE);
+    }
+
+    @Override
+    public void recordUnlessRecorded(List<TxnRecord> records) throws Exception {
+      TxnRecords.saveAll(lent.statements(), engine.dialect(), records, TxnRecords.Save.IF_ABSENT);
     }
 
     @Override
     public void recordEnding(List<TxnRecord> records) throws Exception {
-      TxnRecords.saveAll(lent.statements(), engine.dialect(), records, false);
+      TxnRecords.saveAll(lent.statements(), engine.dialect(), records, TxnRecords.Save.INSERT);
     }
 
     @Override

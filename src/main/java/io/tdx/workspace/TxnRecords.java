@@ -39,7 +39,10 @@ final class TxnRecords {
       statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS created " + timestamp);
       statement.execute("UPDATE " + TABLE + " SET created = " + created(dialect) + " WHERE created IS NULL");
       if (dialect.enforcesKeys()) {
-        statement.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_id ON " + TABLE + " (id)");
+        // one record per transaction, enforced: the record a commit writes with its data fences it against the
+        // record a surviving node writes for a transaction whose owner died (see Save.IF_ABSENT)
+        statement.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + TABLE + "_key ON " + TABLE + " (id)");
+        statement.execute("DROP INDEX IF EXISTS " + TABLE + "_id");
         statement.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_created ON " + TABLE + " (created, id)");
       }
     }
@@ -50,8 +53,21 @@ final class TxnRecords {
     return dialect.createdOf("document", "finished");
   }
 
+  /** How records are saved. */
+  enum Save {
+    /** Inserted: the transactions have no record yet (a commit's, written with its data). */
+    INSERT,
+    /** Any record of the same ids goes first. */
+    REPLACE,
+    /**
+     * Only where the transaction has no record (nor one being written: the unique index makes
+     * the insert wait for it): a record that another node's commit wrote stands.
+     */
+    IF_ABSENT
+  }
+
   /**
-   * Saves records in one INSERT; with {@code replace}, any of the same ids go first (one DELETE):
+   * Saves records in one INSERT; with {@link Save#REPLACE}, any of the same ids go first (one DELETE):
    * on DuckDB, where the table has no index, that DELETE reads the whole table, so a commit,
    * which records transactions that have no record yet, does not replace. The creation time comes
    * with the record, not from its document: a document is never parsed by the database
@@ -59,14 +75,14 @@ final class TxnRecords {
    * arrays, so the statements' text does not depend on how many there are and the connection
    * prepares them once ({@link StatementCache}).
    */
-  static void saveAll(StatementCache statements, Dialect dialect, List<TxnRecord> records, boolean replace) throws SQLException {
+  static void saveAll(StatementCache statements, Dialect dialect, List<TxnRecord> records, Save save) throws SQLException {
     if (records.isEmpty()) {
       return;
     }
     Connection connection = statements.connection();
     List<Array> arrays = new ArrayList<>();
     try {
-      if (replace) {
+      if (save == Save.REPLACE) {
         PreparedStatement delete = statements.prepare("DELETE FROM " + TABLE + " WHERE id IN (SELECT unnest(CAST(? AS text[])))");
         delete.setArray(1, text(connection, arrays, records, TxnRecord::id));
         delete.executeUpdate();
@@ -75,7 +91,9 @@ final class TxnRecords {
       PreparedStatement insert = statements.prepare("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
         + " SELECT id, state, CAST(finished AS " + timestamp + "), document, CAST(coalesce(created, finished) AS " + timestamp + ")"
         + " FROM (SELECT unnest(CAST(? AS text[])) AS id, unnest(CAST(? AS text[])) AS state, unnest(CAST(? AS text[])) AS finished,"
-        + " unnest(CAST(? AS text[])) AS document, unnest(CAST(? AS text[])) AS created) r");
+        + " unnest(CAST(? AS text[])) AS document, unnest(CAST(? AS text[])) AS created) r"
+        + (save == Save.IF_ABSENT ? " WHERE NOT EXISTS (SELECT 1 FROM " + TABLE + " t WHERE t.id = r.id)"
+          + (dialect.enforcesKeys() ? " ON CONFLICT DO NOTHING" : "") : ""));
       insert.setArray(1, text(connection, arrays, records, TxnRecord::id));
       insert.setArray(2, text(connection, arrays, records, TxnRecord::state));
       insert.setArray(3, text(connection, arrays, records, record -> utc(record.finished())));

@@ -98,6 +98,9 @@ public interface WorkspaceSession extends AutoCloseable {
     /** Records finished transactions ({@code tdx_transactions}), replacing any record of the same ids. */
     void recordAll(List<TxnRecord> records) throws Exception;
 
+    /** Records finished transactions that have no record: one that exists (a commit's) stands. */
+    void recordUnlessRecorded(List<TxnRecord> records) throws Exception;
+
     /**
      * Records transactions that end with this database transaction, their commits: in one
      * statement, inserted, since a transaction is recorded once, when it ends, and these end now.
