@@ -16,12 +16,13 @@ import java.util.List;
  *                       {@code TDX_CLUSTER_MEMBERS}, comma-separated)
  * @param failureSeconds how long a silent member is still taken for alive; then the survivors end the
  *                       transactions it owned (default 10)
- * @param requestSeconds how long a request to a transaction's owner waits for its answer (default 30)
+ * @param requestSeconds how long a request to a transaction's owner waits for its answer (default 10; a long poll
+ *                       waits this much longer than its own wait)
  */
 public record ClusterConfig(boolean enabled, String host, int port, List<String> members, int failureSeconds,
                             int requestSeconds) {
 
-  public static final ClusterConfig OFF = new ClusterConfig(false, "127.0.0.1", 5701, List.of(), 10, 30);
+  public static final ClusterConfig OFF = new ClusterConfig(false, "127.0.0.1", 5701, List.of(), 10, 10);
 
   static ClusterConfig from(JsonObject json) {
     if (json == null) {
@@ -37,7 +38,7 @@ public record ClusterConfig(boolean enabled, String host, int port, List<String>
     }
     ClusterConfig config = new ClusterConfig(json.getBoolean("enabled", false), json.getString("host", "127.0.0.1"),
       json.getInteger("port", 5701), List.copyOf(members), json.getInteger("failureSeconds", 10),
-      json.getInteger("requestSeconds", 30));
+      json.getInteger("requestSeconds", 10));
     if (config.port < 1 || config.port > 65535) {
       throw new ConfigException("cluster.port must be 1..65535, got " + config.port);
     }

@@ -96,7 +96,8 @@ final class TxnClient {
         return polled.result().document().getString("finished") != null || now >= deadline ? Future.succeededFuture(polled.result())
           : awaitFinished(txn, deadline, 0);
       }
-      boolean ownerGone = polled.cause() instanceof ProblemException problem && problem.type().equals("owner-unavailable");
+      boolean ownerGone = polled.cause() instanceof ProblemException problem
+        && (problem.type().equals("owner-unavailable") || problem.type().equals("owner-timeout"));
       long since = orphanSince == 0 ? now : orphanSince;
       if (!ownerGone || now - since > ORPHAN_WAIT_MILLIS || now >= deadline) {
         return Future.failedFuture(polled.cause());
@@ -171,7 +172,7 @@ final class TxnClient {
   private Future<TxnReply> request(String address, TxnRequest request, long timeout, String txn) {
     return vertx.eventBus().<TxnReply>request(address, request, TxnCodec.options(timeout))
       .map(reply -> reply.body())
-      .recover(e -> txn != null && ownerLetGo(e) ? recorded(txn, request) : Future.failedFuture(Failures.known(e)))
+      .recover(e -> txn != null && (ownerLetGo(e) || ownerSilent(e)) ? recorded(txn, request, e) : Future.failedFuture(Failures.known(e)))
       .compose(reply -> reply.problem() == null ? Future.succeededFuture(reply) : Future.failedFuture(reply.problem()));
   }
 
@@ -187,6 +188,14 @@ final class TxnClient {
         || reply.failureType() == ReplyFailure.TIMEOUT && String.valueOf(reply.getMessage()).startsWith("Discarded the request"));
   }
 
+  /**
+   * Whether an owner did not answer in time: it may have left the cluster (a request already
+   * sent to it is not failed, it times out), in which case its transaction's record tells.
+   */
+  private static boolean ownerSilent(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
+  }
+
   private static final java.util.regex.Pattern UUID_FORM =
     java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -194,7 +203,7 @@ final class TxnClient {
    * A transaction no owner holds (finished and left memory, or finished before a restart)
    * answers from its record in the workspace, read beside the workers rather than behind them.
    */
-  private Future<TxnReply> recorded(String txn, TxnRequest request) {
+  private Future<TxnReply> recorded(String txn, TxnRequest request, Throwable failure) {
     // the server names transactions with UUIDs: any other id has no record to look for
     Future<java.util.Optional<String>> lookup = !UUID_FORM.matcher(txn).matches()
       ? Future.succeededFuture(java.util.Optional.empty())
@@ -205,6 +214,9 @@ final class TxnClient {
       });
     return lookup.compose(found -> found.isPresent() ? Future.succeededFuture(found)
         : cluster.unfinished(txn).map(orphaned -> orphaned ? null : found))
+      .compose(found -> ownerSilent(failure) && (found == null || found.isEmpty())
+        ? Future.failedFuture(Failures.known(failure)) // no record: the owner is only slow
+        : Future.succeededFuture(found))
       .map(found -> {
       if (found == null) {
         return TxnReply.refused(new ProblemException(503, "owner-unavailable", "Owner unavailable",

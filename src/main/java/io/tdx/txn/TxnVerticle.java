@@ -243,9 +243,15 @@ public final class TxnVerticle extends VerticleBase {
         }, false));
     }
     written.onComplete(done -> reply(message, done.succeeded() ? TxnReply.of(part.toJson(txn.id))
-      : TxnReply.refused(done.cause() instanceof ProblemException problem ? problem
-        : new ProblemException(400, "unreadable-body", "Unreadable body", "the body could not be spooled: " + done.cause().getMessage()))));
+      : TxnReply.refused(spoolFailure(done.cause()))));
     return null;
+  }
+
+  /** Why a body from another node could not be spooled, as the node that received it would have said it. */
+  private static ProblemException spoolFailure(Throwable failure) {
+    ProblemException known = io.tdx.problem.Failures.known(failure);
+    return known != null ? known : new ProblemException(500, "spool-failed", "Spool failed",
+      "the body could not be written to the spool: " + failure.getMessage());
   }
 
   /**
@@ -421,8 +427,7 @@ public final class TxnVerticle extends VerticleBase {
     }
     open--;
     txn.parts.values().forEach(this::unreserve);
-    txn.parts.values().stream().filter(part -> part.upload != null)
-      .forEach(part -> part.upload.onSuccess(file -> file.close().onFailure(closed -> { }))); // a body cut off on another node
+    txn.parts.values().stream().filter(part -> part.upload != null).forEach(this::closeUpload);
     removeSpool(txn, 1);
     txn.parts.values().forEach(p -> keepResult(txn, p));
     if (recorded) {
@@ -654,6 +659,17 @@ public final class TxnVerticle extends VerticleBase {
   private void release(Part part) {
     deleteQuietly(part.body);
     unreserve(part);
+  }
+
+  /** The spool file of a body that came from another node is closed, if its last chunk did not close it (it was cut off). */
+  private void closeUpload(Part part) {
+    part.upload.onSuccess(file -> {
+      try {
+        file.close();
+      } catch (IllegalStateException closed) {
+        // the last chunk closed it
+      }
+    });
   }
 
   private void unreserve(Part part) {
