@@ -144,7 +144,7 @@ public final class Tdx {
                                            ServiceReloader reloader, Jobs jobs, List<String> ids, FileAccess files) {
     Path spool = config.dataDir().resolve("txn");
     Path results = ResultStore.root(config.dataDir());
-    return vertx.deployVerticle(new ResultStore(prefix, addresses, results, config.txn())).onSuccess(ids::add).compose(store -> {
+    return vertx.deployVerticle(new ResultStore(prefix, addresses, results, config.txn(), config.shutdownGraceSeconds() * 1000L)).onSuccess(ids::add).compose(store -> {
       List<Future<String>> owners = IntStream.range(0, config.httpInstances())
         .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, addresses, reloader::current, i, config.httpInstances(),
             config.txn(), jobs, spool, results, files, config.limits().maxBodyBytes(), config.shutdownGraceSeconds() * 1000L))

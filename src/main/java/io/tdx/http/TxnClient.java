@@ -160,13 +160,15 @@ final class TxnClient {
 
   /** When and why a result file of {@code node} went: {@code {"removed": time or null, "reason"}}. */
   Future<JsonObject> removal(String node, Path file) {
-    return request(addresses.results(node), new TxnRequest.ResultRemoval(file.toString()), timeoutMillis, null)
+    return cluster.resultsHolder(node).compose(holder -> request(addresses.results(holder),
+        new TxnRequest.ResultRemoval(file.toString()), timeoutMillis, null))
       .map(TxnReply::document);
   }
 
   /** Up to one chunk of a result file of {@code node} from {@code offset}, with the file's size. */
   Future<TxnReply> readResult(String node, Path file, long offset) {
-    return request(addresses.results(node), new TxnRequest.ReadResult(file.toString(), offset), timeoutMillis, null);
+    return cluster.resultsHolder(node).compose(holder -> request(addresses.results(holder),
+      new TxnRequest.ReadResult(file.toString(), offset), timeoutMillis, null));
   }
 
   private Future<TxnReply> request(String address, TxnRequest request, long timeout, String txn) {

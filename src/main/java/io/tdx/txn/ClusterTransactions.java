@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterTransactions {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterTransactions.class);
   static final String MAP = "tdx.txn.unfinished";
+  /** Nodes that left the cluster and the member each handed its result files to. */
+  static final String MOVED = "tdx.results.moved";
   private final Vertx vertx;
   private final String node;
   private final Future<AsyncMap<String, String>> map;
@@ -90,6 +92,27 @@ public final class ClusterTransactions {
         .filter(o -> !members.contains(o.node()))
         .toList();
     });
+  }
+
+  /**
+   * The member that holds the result files of {@code node}: the node itself, or, once it left
+   * the cluster, the member it handed them over to (and so on, a few times at most).
+   */
+  public Future<String> resultsHolder(String node) {
+    if (map == null || members(vertx).contains(node)) {
+      return Future.succeededFuture(node);
+    }
+    return vertx.sharedData().<String, String>getClusterWideMap(MOVED).compose(moved -> follow(moved, node, 5));
+  }
+
+  private Future<String> follow(AsyncMap<String, String> moved, String node, int hops) {
+    return moved.get(node).compose(next -> next == null || hops == 0 || members(vertx).contains(next) ? Future.succeededFuture(
+      next == null ? node : next) : follow(moved, next, hops - 1));
+  }
+
+  /** {@code from} handed its result files over to {@code to} as it left. */
+  public Future<Void> resultsMoved(String from, String to) {
+    return vertx.sharedData().<String, String>getClusterWideMap(MOVED).compose(moved -> moved.put(from, to));
   }
 
   /** Whether the transaction is unfinished somewhere in the cluster (its owner may have left it). */

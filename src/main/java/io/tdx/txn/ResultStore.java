@@ -36,6 +36,8 @@ public final class ResultStore extends VerticleBase {
   private static final int REMEMBERED = 10_000;
   private final String address;
   private final String nodeAddress;
+  private final TxnAddresses addresses;
+  private final long handOverMillis;
   private final Path root;
   private final TxnConfig config;
   private final TreeMap<Long, Long> minutes = new TreeMap<>();
@@ -64,7 +66,12 @@ public final class ResultStore extends VerticleBase {
     return prefix + ".txn.results";
   }
 
-  public ResultStore(String prefix, TxnAddresses addresses, Path root, TxnConfig config) {
+  /**
+   * @param handOverMillis in a cluster, how long a stop may take to hand the results over to another member
+   */
+  public ResultStore(String prefix, TxnAddresses addresses, Path root, TxnConfig config, long handOverMillis) {
+    this.addresses = addresses;
+    this.handOverMillis = handOverMillis;
     this.address = localAddress(prefix);
     this.nodeAddress = addresses.results(addresses.node());
     this.root = root;
@@ -99,6 +106,10 @@ public final class ResultStore extends VerticleBase {
   private void serve(Message<TxnRequest> message) {
     if (message.body() instanceof TxnRequest.ResultRemoval removal) {
       message.reply(TxnReply.of(removal(minute(Path.of(removal.file())))), TxnCodec.options(30_000));
+    } else if (message.body() instanceof TxnRequest.StoreResult store) {
+      store(store).onComplete(done -> message.reply(done.succeeded() ? TxnReply.of(new JsonObject())
+        : TxnReply.refused(new ProblemException(500, "result-not-stored", "Result not stored", "result " + store.file()
+          + " could not be stored: " + done.cause().getMessage())), TxnCodec.options(30_000)));
     } else if (message.body() instanceof TxnRequest.ReadResult read) {
       read(read).onComplete(done -> message.reply(done.succeeded() ? done.result() : TxnReply.refused(
         new ProblemException(404, "result-missing", "Result missing", "result " + read.file() + " cannot be read: "
@@ -106,11 +117,27 @@ public final class ResultStore extends VerticleBase {
     }
   }
 
-  /** Up to one chunk of a file under the store's root, with the file's size. */
+  /** A result file named {@code MINUTE/NAME} (or a full path, of which those are the last two names) in this store. */
+  private Path local(String name) {
+    Path given = Path.of(name);
+    if (given.getParent() == null || given.getParent().getFileName() == null) {
+      throw new IllegalArgumentException("not a file of the result store: " + name);
+    }
+    String minute = given.getParent().getFileName().toString();
+    Long.parseLong(minute); // a minute, nothing else
+    return root.resolve(minute).resolve(given.getFileName().toString());
+  }
+
+  /** Up to one chunk of a file of this store, with the file's size. */
   private Future<TxnReply> read(TxnRequest.ReadResult read) {
-    Path file = Path.of(read.file()).toAbsolutePath().normalize();
-    if (!file.startsWith(root.toAbsolutePath().normalize()) || read.offset() < 0) {
-      return Future.failedFuture(new IllegalArgumentException("not a file of the result store"));
+    Path file;
+    try {
+      file = local(read.file());
+    } catch (IllegalArgumentException notOurs) {
+      return Future.failedFuture(notOurs);
+    }
+    if (read.offset() < 0) {
+      return Future.failedFuture(new IllegalArgumentException("offset " + read.offset()));
     }
     return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
       .compose(opened -> opened.size()
@@ -118,6 +145,62 @@ public final class ResultStore extends VerticleBase {
             (int) Math.max(0, Math.min(TxnRequest.ReadResult.CHUNK, size - read.offset())))
           .map(bytes -> new TxnReply(new JsonObject().put("size", size), null, null, bytes, null)))
         .eventually(opened::close));
+  }
+
+  /** Writes a chunk of a result handed over by a node that leaves; the last one counts it against this store's budget. */
+  private Future<Void> store(TxnRequest.StoreResult store) {
+    Path file = local(store.file());
+    Future<Void> written = vertx.fileSystem().mkdirs(file.getParent().toString())
+      .compose(v -> vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setCreate(true)
+        .setTruncateExisting(store.offset() == 0)))
+      .compose(opened -> opened.write(store.bytes() == null ? Buffer.buffer() : store.bytes(), store.offset())
+        .eventually(opened::close));
+    return !store.last() ? written : written.compose(v -> vertx.fileSystem().props(file.toString())).map(props -> {
+      minutes.merge(minute(file), props.size(), Long::sum);
+      total += props.size();
+      sweep();
+      return null;
+    });
+  }
+
+  /**
+   * In a cluster, a node that leaves hands its result files over to another member, within the
+   * time given, so that they are still served once it is gone; the cluster notes where they went.
+   */
+  private Future<Void> handOver() {
+    List<String> others = ClusterTransactions.members(vertx).stream().filter(n -> !n.equals(addresses.node())).sorted().toList();
+    if (others.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String target = others.get(0);
+    long deadline = System.currentTimeMillis() + handOverMillis;
+    return vertx.executeBlocking(this::files, false).compose(files -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Path file : files) {
+        chain = chain.compose(v -> System.currentTimeMillis() > deadline ? Future.succeededFuture() : send(file, 0, target));
+      }
+      return chain.compose(v -> new ClusterTransactions(vertx, addresses.node()).resultsMoved(addresses.node(), target))
+        .onSuccess(v -> LOG.info("handed {} result files over to node {}", files.size(), target));
+    });
+  }
+
+  private Future<Void> send(Path file, long offset, String target) {
+    String name = file.getParent().getFileName() + "/" + file.getFileName();
+    return read(new TxnRequest.ReadResult(name, offset)).compose(chunk -> {
+      long size = chunk.document().getLong("size");
+      long next = offset + chunk.data().length();
+      boolean last = next >= size || chunk.data().length() == 0;
+      return vertx.eventBus().request(addresses.results(target), new TxnRequest.StoreResult(name, offset, chunk.data(), last),
+          TxnCodec.options(30_000))
+        .compose(v -> last ? Future.succeededFuture() : send(file, next, target));
+    });
+  }
+
+  /** Blocking: every result file of this store. */
+  private List<Path> files() throws IOException {
+    try (Stream<Path> tree = Files.walk(root, 2)) {
+      return tree.filter(Files::isRegularFile).filter(f -> !f.getParent().equals(root)).toList();
+    }
   }
 
   private static long minute(Path file) {
@@ -264,7 +347,11 @@ public final class ResultStore extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
-    return Future.all(consumer == null ? Future.succeededFuture() : consumer.unregister(),
-      reads == null ? Future.succeededFuture() : reads.unregister());
+    Future<Void> handedOver = vertx.isClustered() ? handOver().recover(e -> {
+      LOG.warn("could not hand the result files over to another node", e);
+      return Future.succeededFuture();
+    }) : Future.succeededFuture();
+    return handedOver.eventually(() -> Future.all(consumer == null ? Future.succeededFuture() : consumer.unregister(),
+      reads == null ? Future.succeededFuture() : reads.unregister()));
   }
 }

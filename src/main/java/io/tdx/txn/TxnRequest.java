@@ -158,7 +158,8 @@ public sealed interface TxnRequest {
   }
 
   /**
-   * Up to {@link #CHUNK} bytes of a result file (on the node the request is sent to) from
+   * Up to {@link #CHUNK} bytes of a result file ({@code MINUTE/NAME} in the result store of the
+   * node the request is sent to; a full path is taken for its last two names) from
    * {@code offset}: replied with {@code {"size"}} and the bytes, or {@code 404 result-missing}.
    */
   record ReadResult(String file, long offset) implements TxnRequest {
@@ -166,6 +167,22 @@ public sealed interface TxnRequest {
 
     public JsonObject toJson() {
       return new JsonObject().put("type", "ReadResult").put("file", file).put("offset", offset);
+    }
+  }
+
+  /**
+   * A node that leaves the cluster hands its result files over to another node's result store:
+   * bytes of {@code file} (named as in {@link ReadResult}) from {@code offset}; the {@code last}
+   * one completes it. Replied once written.
+   */
+  record StoreResult(String file, long offset, Buffer bytes, boolean last) implements TxnRequest {
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "StoreResult").put("file", file).put("offset", offset).put("last", last);
+    }
+
+    @Override
+    public Buffer data() {
+      return bytes;
     }
   }
 
@@ -199,6 +216,7 @@ public sealed interface TxnRequest {
       case "Memory" -> new Memory();
       case "ReadResult" -> new ReadResult(json.getString("file"), json.getLong("offset"));
       case "ResultRemoval" -> new ResultRemoval(json.getString("file"));
+      case "StoreResult" -> new StoreResult(json.getString("file"), json.getLong("offset"), data, json.getBoolean("last"));
       default -> throw new IllegalArgumentException("unknown TDX request type " + type);
     };
   }

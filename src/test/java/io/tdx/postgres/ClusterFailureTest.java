@@ -135,5 +135,9 @@ class ClusterFailureTest {
     assertTrue(leaving.waitFor(60, TimeUnit.SECONDS), () -> "node 2 did not leave: " + ClusterNodes.tail(cluster.node(2)));
     cluster.awaitMembers(2);
     assertEquals("COMMITTED", new JsonObject(cluster.send(0, "GET", "/txn/" + id, null).body()).getString("state"));
+    // its result files were handed over as it left: the error file is still served
+    HttpResponse<String> errors = cluster.send(0, "GET", "/txn/" + id + "/p2", null, "Accept", "text/csv");
+    assertStatus(200, errors);
+    assertTrue(errors.body().contains("NOSUCH,LEAVE0,1,1,1.00,"), errors.body());
   }
 }

@@ -1,0 +1,210 @@
+package io.tdx.postgres;
+
+import static io.tdx.postgres.ClusterNodes.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("HAProxy in round-robin in front of three nodes: both protocols pass through it, and a node leaves unnoticed (issue 14)")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HaproxyClusterTest {
+  @TempDir
+  static Path root;
+  ClusterNodes cluster;
+  Process haproxy;
+  String url;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path binary = Stream.of("/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy").map(Path::of)
+      .filter(Files::isExecutable).findFirst().orElse(null);
+    if (binary == null) {
+      String why = "haproxy is not installed (Debian package haproxy; .ci/run installs it)";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(why + ": under CI this test must run");
+      }
+      Assumptions.abort(why);
+    }
+    cluster = ClusterNodes.start(root, 3);
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path config = root.resolve("haproxy.cfg");
+    Files.writeString(config, config(port, cluster));
+    haproxy = new ProcessBuilder(binary.toString(), "-f", config.toString(), "-db").redirectErrorStream(true)
+      .redirectOutput(root.resolve("haproxy.log").toFile()).start();
+    url = "http://127.0.0.1:" + port;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!listening(port)) {
+      assertTrue(haproxy.isAlive() && System.nanoTime() < deadline, () -> "haproxy did not start: " + log());
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Round-robin; a node is taken out after two failed checks of {@code GET /products}; a request
+   * whose connection fails (a node that stops listening as it leaves) is sent to another node.
+   */
+  static String config(int port, ClusterNodes cluster) {
+    String servers = cluster.nodes.stream()
+      .map(n -> "  server node" + n.index + " 127.0.0.1:" + n.httpPort + " check inter 300ms fall 2 rise 2")
+      .collect(Collectors.joining("\n"));
+    return String.join("\n",
+      "defaults",
+      "  mode http",
+      "  timeout connect 2s",
+      "  timeout client 180s",
+      "  timeout server 180s",
+      "  retries 3",
+      "  option redispatch 1",
+      "  retry-on conn-failure empty-response",
+      "  option http-buffer-request",
+      "  http-reuse never",
+      "frontend tdx",
+      "  bind 127.0.0.1:" + port,
+      "  default_backend nodes",
+      "backend nodes",
+      "  balance roundrobin",
+      "  option httpchk GET /products",
+      servers, "");
+  }
+
+  private static boolean listening(int port) {
+    try (Socket ignored = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String log() {
+    try {
+      return Files.readString(root.resolve("haproxy.log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    if (haproxy != null) {
+      haproxy.destroyForcibly();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    return ClusterNodes.send(url, method, path, body, headers);
+  }
+
+  /** One asynchronous transaction through the balancer: every request may reach another node. */
+  private void asynchronous(String tag, int rows) throws Exception {
+    HttpResponse<String> started = send("POST", "/txn/start?async=true", null);
+    assertStatus(201, started);
+    String id = new JsonObject(started.body()).getString("id");
+    assertStatus(201, send("POST", "/products?txn=" + id, ClusterTest.products(tag, 10)));
+    assertStatus(201, send("POST", "/sales?txn=" + id, ClusterTest.sales(tag, 10, tag, rows)));
+    assertStatus(202, send("POST", "/txn/" + id + "/commit", "{\"parts\": [\"p1\", \"p2\"]}"));
+    HttpResponse<String> poll = send("GET", "/txn/" + id + "/poll?wait=60", null);
+    assertStatus(303, poll);
+    JsonObject document = new JsonObject(send("GET", "/txn/" + id, null).body());
+    assertEquals("COMMITTED", document.getString("state"), document.encodePrettily());
+    assertStatus(200, send("GET", "/txn/" + id + "/p2", null, "Accept", "text/csv"));
+  }
+
+  /** One synchronous transaction through the balancer: the parts and the commit held on whichever nodes they reach. */
+  private void synchronous(String tag, int rows, ExecutorService clients) throws Exception {
+    HttpResponse<String> started = send("POST", "/txn/start", null);
+    assertStatus(201, started);
+    String id = new JsonObject(started.body()).getString("id");
+    Future<HttpResponse<String>> products = clients.submit(() -> send("POST", "/products?txn=" + id, ClusterTest.products(tag, 10)));
+    Future<HttpResponse<String>> sales = clients.submit(() -> send("POST", "/sales?txn=" + id, ClusterTest.sales(tag, 10, tag, rows)));
+    HttpResponse<String> commit = send("POST", "/txn/" + id + "/commit?count=2", null);
+    assertStatus(200, commit);
+    assertEquals("COMMITTED", new JsonObject(commit.body()).getString("state"));
+    assertStatus(200, products.get());
+    assertStatus(200, sales.get());
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("both protocols, eight clients at once")
+  void protocolsThroughTheBalancer() throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(24);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String tag = "HB" + i + "X";
+        runs.add(clients.submit(() -> {
+          asynchronous(tag + "A", 2_000);
+          synchronous(tag + "S", 2_000, clients);
+          return null;
+        }));
+      }
+      for (Future<?> run : runs) {
+        run.get(300, TimeUnit.SECONDS);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    assertEquals(8 * 2 * 2_000L, cluster.count("SELECT count(*) FROM sales WHERE \"STORE\" LIKE 'HB%'"));
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("a node stopped with SIGTERM while transactions run through the balancer: no client sees an error")
+  void nodeLeavesUnderLoad() throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(12);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        String tag = "HL" + i + "X";
+        runs.add(clients.submit(() -> {
+          for (int n = 0; n < 12; n++) {
+            asynchronous(tag + n + "A", 500);
+            synchronous(tag + n + "S", 500, clients);
+          }
+          return null;
+        }));
+      }
+      Thread.sleep(3000);
+      cluster.terminate(1);
+      for (Future<?> run : runs) {
+        run.get(300, TimeUnit.SECONDS);
+      }
+      assertTrue(cluster.node(1).process.waitFor(60, TimeUnit.SECONDS), () -> ClusterNodes.tail(cluster.node(1)));
+    } finally {
+      clients.shutdownNow();
+    }
+    assertEquals(4 * 12 * 2 * 500L, cluster.count("SELECT count(*) FROM sales WHERE \"STORE\" LIKE 'HL%'"));
+  }
+}
