@@ -48,25 +48,11 @@ final class Part {
     return method.equals("GET");
   }
 
+  TxnDocument.PartDocument document(String txn) {
+    return new TxnDocument.PartDocument(id, txn, service.prefix(), method, state, uri, result, error, status);
+  }
+
   JsonObject toJson(String txn) {
-    JsonObject json = new JsonObject()
-      .put("id", id)
-      .put("location", "/txn/" + txn + "/" + id)
-      .put("service", service.prefix())
-      .put("method", method)
-      .put("state", state.name());
-    if (uri != null) {
-      json.put("uri", uri);
-    }
-    if (result != null) {
-      json.put("result", result);
-    }
-    if (error != null) {
-      json.put("error", error);
-    }
-    if (status != 0) {
-      json.put("status", status);
-    }
-    return json;
+    return document(txn).toJson();
   }
 }

@@ -35,18 +35,10 @@ final class RecordJobs {
     };
   }
 
-  /** The record of a transaction that ended in {@code state}, from its final document. */
-  static TxnRecord record(String id, String state, Instant finished, io.vertx.core.json.JsonObject document) {
-    return new TxnRecord(id, state, created(document.getString("created")), finished, document.encode());
-  }
-
-  /** A creation time as a document holds it; null when it holds none (a journal from an older version may not). */
-  private static Instant created(String text) {
-    try {
-      return text == null ? null : Instant.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
+  /** The record of a finished transaction: its final document. */
+  static TxnRecord record(TxnDocument document) {
+    return new TxnRecord(document.id(), document.state().name(), document.created(), document.finished(),
+      document.toJson().encode());
   }
 
   static Job<Integer> purge(Instant before) {

@@ -1,6 +1,5 @@
 package io.tdx.txn;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,27 +41,13 @@ final class Transaction {
     return "p" + (++partCounter);
   }
 
+  /** Its document now. */
+  TxnDocument document() {
+    return new TxnDocument(id, async, state, created, committed, finished,
+      parts.values().stream().map(p -> p.document(id)).toList(), commitList, cause, node);
+  }
+
   JsonObject toJson() {
-    JsonArray partsJson = new JsonArray();
-    parts.values().forEach(p -> partsJson.add(p.toJson(id)));
-    JsonObject json = new JsonObject()
-      .put("id", id)
-      .put("location", "/txn/" + id)
-      .put("async", async)
-      .put("state", state.name())
-      .put("created", created.toString())
-      .put("committed", committed == null ? null : committed.toString())
-      .put("finished", finished == null ? null : finished.toString())
-      .put("parts", partsJson);
-    if (commitList != null) {
-      json.put("commit", new JsonArray(List.copyOf(commitList)));
-    }
-    if (cause != null) {
-      json.put("cause", cause);
-    }
-    if (node != null) {
-      json.put("node", node);
-    }
-    return json;
+    return document().toJson();
   }
 }

@@ -116,7 +116,7 @@ final class TransactionGroup {
         for (int i = 0; i < jobs.size(); i++) {
           TransactionJob.Outcome outcome = jobs.get(i).committed(results.get(i));
           outcomes.add(outcome);
-          records.add(RecordJobs.record(jobs.get(i).txn(), TxnState.COMMITTED.name(), outcome.finished(), outcome.record()));
+          records.add(RecordJobs.record(outcome.record()));
         }
         return records;
       });

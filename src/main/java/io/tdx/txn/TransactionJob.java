@@ -33,7 +33,7 @@ import java.util.Map;
  * parts in the listed order in one workspace transaction. Exports write their CSV to their
  * result file and see the imports before them. Any failing part rolls everything back.
  */
-record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAccess files)
+record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAccess files)
   implements GroupableJob<TransactionJob.Outcome> {
 
   /**
@@ -60,7 +60,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
   }
 
   /** What became of the transaction: committed, or the failing part and its cause; when; and its record. */
-  record Outcome(boolean committed, String cause, List<PartOutcome> parts, Instant finished, JsonObject record) {
+  record Outcome(boolean committed, String cause, List<PartOutcome> parts, Instant finished, TxnDocument record) {
   }
 
   @Override
@@ -144,13 +144,13 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
     }
     Outcome outcome = outcome(true, null, List.copyOf(outcomes.values()));
     // the record commits with the data it describes, or not at all
-    tx.record(RecordJobs.record(txn, TxnState.COMMITTED.name(), outcome.finished(), outcome.record()));
+    tx.record(RecordJobs.record(outcome.record()));
     return outcome;
   }
 
   private Outcome recordFailure(WorkspaceSession session, Outcome outcome) throws Exception {
     session.inTransaction(tx -> {
-      tx.record(RecordJobs.record(txn, TxnState.FAILED.name(), outcome.finished(), outcome.record()));
+      tx.record(RecordJobs.record(outcome.record()));
       return null;
     });
     return outcome;
@@ -159,24 +159,7 @@ record TransactionJob(String txn, JsonObject document, List<Work> parts, FileAcc
   /** The outcome with the transaction's final document, as its owner will show it. */
   private Outcome outcome(boolean committed, String cause, List<PartOutcome> results) {
     Instant finished = Instant.now();
-    JsonObject record = document.copy()
-      .put("state", (committed ? TxnState.COMMITTED : TxnState.FAILED).name())
-      .put("finished", finished.toString());
-    if (cause != null) {
-      record.put("cause", cause);
-    }
-    for (Object value : record.getJsonArray("parts")) {
-      JsonObject part = (JsonObject) value;
-      results.stream().filter(r -> r.id().equals(part.getString("id"))).findFirst().ifPresent(r -> {
-        part.put("state", r.state().name()).put("status", r.status());
-        if (r.result() != null) {
-          part.put("result", r.result());
-        }
-        if (r.error() != null) {
-          part.put("error", r.error());
-        }
-      });
-    }
+    TxnDocument record = document.ended(committed ? TxnState.COMMITTED : TxnState.FAILED, finished, cause, results);
     return new Outcome(committed, cause, results, finished, record);
   }
 

@@ -2,8 +2,6 @@ package io.tdx.txn;
 
 import io.tdx.workspace.Workspace;
 import io.tdx.workspace.WorkspaceSession;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,11 +55,10 @@ public final class TxnRecovery {
         for (String id : unfinished) {
           boolean committing = last.get(id)[0].equals("COMMITTING");
           String[] open = opened.get(id);
-          String state = committing ? TxnState.FAILED.name() : TxnState.ABORTED.name();
-          JsonObject document = unfinished(id, open == null || Boolean.parseBoolean(open[2]),
-            open == null || open.length < 4 ? null : open[3], committing, now,
+          TxnDocument document = TxnDocument.unfinished(id, open == null || Boolean.parseBoolean(open[2]),
+            open == null || open.length < 4 ? null : created(open[3]), committing, now,
             "the server stopped while the transaction was " + (committing ? "committing" : "open") + "; nothing of it was written");
-          tx.record(RecordJobs.record(id, state, now, document));
+          tx.record(RecordJobs.record(document));
         }
         return null;
       });
@@ -72,21 +69,13 @@ public final class TxnRecovery {
     }
   }
 
-  /**
-   * The final document of a transaction that ended because its owner went away (it stopped, or
-   * left the cluster) while it was open ({@code ABORTED}) or committing ({@code FAILED}: the
-   * database rolled its transaction back); its parts are not known any more.
-   */
-  static JsonObject unfinished(String id, boolean async, String created, boolean committing, Instant now, String cause) {
-    return new JsonObject()
-      .put("id", id)
-      .put("location", "/txn/" + id)
-      .put("async", async)
-      .put("state", committing ? TxnState.FAILED.name() : TxnState.ABORTED.name())
-      .put("created", created)
-      .put("committed", null)
-      .put("finished", now.toString())
-      .put("parts", new JsonArray())
-      .put("cause", cause);
+
+  /** A creation time as a journal holds it; null when it holds none readable (a journal from an older version). */
+  private static Instant created(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 }

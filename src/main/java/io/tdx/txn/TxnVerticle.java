@@ -385,7 +385,7 @@ public final class TxnVerticle extends VerticleBase {
       .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.memory, p.uri, p.resultFile,
         p.body != null ? p.spooled : p.inMemory)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
-    jobs.run(new TransactionJob(txn.id, txn.toJson(), work, files)).onComplete(done -> {
+    jobs.run(new TransactionJob(txn.id, txn.document(), work, files)).onComplete(done -> {
       if (done.failed()) {
         LOG.warn("transaction {} failed", txn.id, done.cause());
         int status = done.cause() instanceof ProblemException problem ? problem.status() : 500;
@@ -464,7 +464,7 @@ public final class TxnVerticle extends VerticleBase {
     toRecord.subList(0, batch.size()).clear();
     recording = true;
     List<TxnRecord> records = batch.stream()
-      .map(t -> RecordJobs.record(t.id, t.state.name(), t.finished, t.toJson())).toList();
+      .map(t -> RecordJobs.record(t.document())).toList();
     jobs.run(RecordJobs.recordAll(records)).onComplete(done -> {
       recording = false;
       if (done.failed() && done.cause() instanceof ProblemException refused && refused.status() == 503) {
@@ -738,8 +738,7 @@ public final class TxnVerticle extends VerticleBase {
       List<TxnRecord> records = orphans.stream().map(o -> {
         String cause = "node " + o.node() + ", which owned the transaction, left the cluster while it was "
           + (o.committing() ? "committing; the database rolled back its work" : "open") + "; nothing of it was written";
-        JsonObject document = TxnRecovery.unfinished(o.id(), o.async(), o.created().toString(), o.committing(), now, cause);
-        return RecordJobs.record(o.id(), document.getString("state"), now, document);
+        return RecordJobs.record(TxnDocument.unfinished(o.id(), o.async(), o.created(), o.committing(), now, cause));
       }).toList();
       return jobs.run(RecordJobs.recordUnlessRecorded(records)).onSuccess(v -> {
         LOG.warn("ended {} transactions of nodes that left the cluster: {}", orphans.size(),
