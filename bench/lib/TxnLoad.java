@@ -52,7 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -cp CLASSPATH TxnLoad.java PORT open CLIENTS COUNT   (starts COUNT asynchronous
  *        transactions, CLIENTS at a time, and leaves them open)
  * </pre>
- * {@code -Dserver.pid=PID} adds the server's CPU seconds over each phase (from /proc).
+ * {@code -Dserver.pid=PID} adds the server's CPU seconds over each phase (from /proc); a comma-separated list
+ * ({@code -Dserver.pid=PID1,PID2,PID3}, the nodes of a cluster) adds their sum. {@code -Dproxy.pid=PID} adds a load
+ * balancer's CPU seconds apart ({@code proxy_cpu_s}).
  */
 public class TxnLoad {
   static final long REQUEST_IDLE_TIMEOUT_MS = 90_000; // a poll holds its answer up to 60 s
@@ -108,7 +110,7 @@ public class TxnLoad {
     warm(client);
     Phase phase = new Phase(vertx, client, System.nanoTime() + seconds * 1_000_000_000L);
     ScheduledExecutorService reporter = progress == null ? null : Executors.newSingleThreadScheduledExecutor();
-    long cpu0 = clientCpuNanos(), server0 = serverCpuTicks(), started = System.nanoTime();
+    long cpu0 = clientCpuNanos(), server0 = serverCpuTicks(), proxy0 = cpuTicks("proxy.pid"), started = System.nanoTime();
     if (reporter != null) {
       reporter.scheduleAtFixedRate(() -> phase.writeProgress(progress, started, cpu0), 1, 1, TimeUnit.SECONDS);
     }
@@ -119,17 +121,21 @@ public class TxnLoad {
     }
     done.await();
     double elapsed = (System.nanoTime() - started) / 1e9;
-    long cpu = clientCpuNanos() - cpu0, server1 = serverCpuTicks();
+    long cpu = clientCpuNanos() - cpu0, server1 = serverCpuTicks(), proxy1 = cpuTicks("proxy.pid");
     if (reporter != null) {
       reporter.shutdownNow();
       phase.writeProgress(progress, started, cpu0);
     }
     http.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    return phase.summary(protocol, clients, seconds, elapsed)
+    JsonObject summary = phase.summary(protocol, clients, seconds, elapsed)
       .put("connections", connections.get())
       .put("client_cpu_s", round(cpu / 1e9))
       .put("server_cpu_s", server0 < 0 || server1 < 0 ? null : round((server1 - server0) / (double) clockTicks()))
       .put("cpus", Runtime.getRuntime().availableProcessors());
+    if (System.getProperty("proxy.pid") != null) {
+      summary.put("proxy_cpu_s", proxy0 < 0 || proxy1 < 0 ? null : round((proxy1 - proxy0) / (double) clockTicks()));
+    }
+    return summary;
   }
 
   /**
@@ -190,17 +196,26 @@ public class TxnLoad {
 
   /** utime + stime of -Dserver.pid from /proc/PID/stat, in clock ticks; -1 when unknown. */
   static long serverCpuTicks() {
-    String pid = System.getProperty("server.pid");
-    if (pid == null) {
+    return cpuTicks("server.pid");
+  }
+
+  /** utime + stime of the processes a system property lists (PID or PID,PID,...), summed, in clock ticks; -1 when unknown. */
+  static long cpuTicks(String property) {
+    String pids = System.getProperty(property);
+    if (pids == null || pids.isBlank()) {
       return -1;
     }
-    try {
-      String stat = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat(5)
-    } catch (Exception e) {
-      return -1;
+    long sum = 0;
+    for (String pid : pids.split(",")) {
+      try {
+        String stat = Files.readString(Path.of("/proc", pid.strip(), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat(5)
+      } catch (Exception e) {
+        return -1;
+      }
     }
+    return sum;
   }
 
   static long clockTicks() {

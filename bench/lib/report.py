@@ -7,6 +7,7 @@ MEASURE.tsv: system, op, rep, seconds, rows, bytes, status ("ok" or what failed)
 KV.tsv: key, value (scalars gathered by the script)
 """
 import json
+import re
 import statistics
 import sys
 
@@ -107,6 +108,101 @@ def load_section(kv, out):
         out.append("")
         out.append(f"No engine limit for the workspace engine ({engine}), so no shares.")
     return ({r["protocol"]: r for r in runs} or None), limits
+
+
+CLUSTER_KEY = re.compile(r"cluster\.(\d+)\.(haproxy|direct)\.(async|sync)$")
+
+
+def cluster_section(kv, load_figures, out):
+    """The clustered protocol load (bench/run --nodes): N nodes behind HAProxy, beside the 1-node cluster without
+    HAProxy and the plain server of the protocol load above, both protocols."""
+    runs = [load_json(kv, key) for key in kv if CLUSTER_KEY.match(key)]
+    runs = [r for r in runs if r]
+    if not runs:
+        return None
+    for r in runs:
+        load = r.get("load") or {}
+        txns = load.get("transactions")
+        r["server_cpu_ms_per_txn"] = (round(1000 * load["server_cpu_s"] / txns, 2)
+                                      if load.get("server_cpu_s") is not None and txns else None)
+        r["proxy_cpu_ms_per_txn"] = (round(1000 * load["proxy_cpu_s"] / txns, 2)
+                                     if load.get("proxy_cpu_s") is not None and txns else None)
+        r["client_core_share"] = (round(load["client_cpu_s"] / (load["seconds"] * load["cpus"]), 3)
+                                  if load.get("client_cpu_s") is not None and load.get("seconds") else None)
+        servers = (r.get("haproxy") or {}).get("servers") or []
+        total = sum(s.get("stot") or 0 for s in servers)
+        r["requests_by_node"] = [s.get("stot") for s in servers]
+        r["request_share_by_node"] = [round((s.get("stot") or 0) / total, 3) for s in servers] if total else None
+        r["haproxy_retries"] = sum(s.get("wretr") or 0 for s in servers)
+        r["haproxy_redispatches"] = sum(s.get("wredis") or 0 for s in servers)
+        r["haproxy_node_down"] = sum(s.get("chkdown") or 0 for s in servers)
+        r["haproxy_5xx"] = sum(s.get("hrsp_5xx") or 0 for s in servers)
+    base = {r["protocol"]: r for r in runs if r["nodes"] == 1 and r["via"] == "haproxy" and r.get("load")}
+    for r in runs:
+        b = base.get(r["protocol"])
+        r["per_second_vs_1_node_haproxy"] = (round(r["load"]["per_second"] / b["load"]["per_second"], 2)
+                                             if r.get("load") and b and b["load"]["per_second"] else None)
+    runs.sort(key=lambda r: (r["protocol"] != "async", r["nodes"], r["via"] != "direct"))
+    reference = {p: f for p, f in (load_figures or {}).items() if f and not f.get("failed")}
+
+    out.append("")
+    out.append(f"### Clustered protocol load: N nodes (`serve --cluster`, one PostgreSQL schema) behind HAProxy "
+               f"(round robin by request), {kv.get('clients')} clients, {kv.get('load_seconds')} s each after "
+               f"{kv.get('warmup_seconds', '0')} s of warm-up, a fresh cluster and schema for each row")
+    out.append("")
+    out.append("| nodes | via | protocol | transactions/s | vs 1 node via HAProxy | p50 ms | p99 ms | max ms | failures "
+               "| 503s | server CPU ms a transaction (all nodes) | HAProxy CPU ms a transaction | load client's share of "
+               "the cores | requests by node | HAProxy retries / redispatches / node DOWN |")
+    out.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    for protocol in ("async", "sync"):
+        ref = reference.get(protocol)
+        if ref:
+            b = base.get(protocol)
+            vs = (f"{ref['per_second'] / b['load']['per_second']:.2f}" if b and b["load"]["per_second"] else "–")
+            cpu = "–" if ref.get("server_cpu_ms_per_txn") is None else f"{ref['server_cpu_ms_per_txn']:.2f}"
+            client = "–" if ref.get("client_core_share") is None else f"{ref['client_core_share']:.0%}"
+            out.append(f"| 1, not clustered | direct (the protocol load above) | {protocol} | {ref['per_second']:,.0f} | {vs} | "
+                       f"{ref['p50_ms']:.1f} | {ref['p99_ms']:.1f} | {ref['max_ms']:.1f} | {ref['errors']} | "
+                       f"{ref.get('refusals', 0)} | {cpu} | – | {client} | | |")
+        for r in (r for r in runs if r["protocol"] == protocol):
+            via = "HAProxy" if r["via"] == "haproxy" else "direct"
+            load = r.get("load")
+            if not load:
+                out.append(f"| {r['nodes']} | {via} | {protocol} | **FAILED** | | | | | {cell(r.get('failed') or '')} "
+                           "| | | | | | |")
+                continue
+            vs = "–" if r["per_second_vs_1_node_haproxy"] is None else f"{r['per_second_vs_1_node_haproxy']:.2f}"
+            failures = str(load.get("errors", 0)) + ("" if not r.get("failed") else " **(check failed)**")
+            cpu = "–" if r["server_cpu_ms_per_txn"] is None else f"{r['server_cpu_ms_per_txn']:.2f}"
+            proxy = "–" if r["proxy_cpu_ms_per_txn"] is None else f"{r['proxy_cpu_ms_per_txn']:.2f}"
+            client = "–" if r["client_core_share"] is None else f"{r['client_core_share']:.0%}"
+            share = (" / ".join(f"{s:.0%}" for s in r["request_share_by_node"]) if r["request_share_by_node"] else "–")
+            proxy_events = ("–" if r["via"] != "haproxy"
+                            else f"{r['haproxy_retries']} / {r['haproxy_redispatches']} / {r['haproxy_node_down']}")
+            out.append(f"| {r['nodes']} | {via} | {protocol} | {load['per_second']:,.0f} | {vs} | {load['p50_ms']:.1f} | "
+                       f"{load['p99_ms']:.1f} | {load['max_ms']:.1f} | {failures} | {load.get('refusals', 0)} | {cpu} | "
+                       f"{proxy} | {client} | {share} | {proxy_events} |")
+    out.append("")
+    out.append("Failures: transactions that did not commit (errors of the load client, by kind in the JSON). Requests "
+               "by node: HAProxy's sessions by node over its whole life (warm-up, measured phase, health checks not "
+               "counted). Server CPU: all nodes' processes together over the measured phase; PostgreSQL's own "
+               "processes are not in it.")
+    logs = [(r, n) for r in runs for n in (r.get("node_logs") or {}).get("nodes", [])]
+    warn, err, exc = (sum(n.get(k, 0) for _, n in logs) for k in ("warn", "error", "exception"))
+    failed = [r for r in runs if r.get("failed")]
+    out.append("")
+    out.append(f"Node logs over these runs (start, load and stop): {warn} warning(s), {err} error(s), {exc} exception "
+               f"line(s) (the first lines of each run are in the JSON, `cluster.runs[].node_logs`). "
+               + (f"**{len(failed)} run(s) failed a check**: " + "; ".join(
+                   f"{r['nodes']} node(s) via {r['via']}, {r['protocol']}: {cell(r['failed'])}" for r in failed)
+                  if failed else "Every run passed its checks (cluster formed, no failed transaction, every node alive, "
+                                 "no node taken out by HAProxy)."))
+    return {"nodes": [int(n) for n in kv.get("cluster.list", "").split(",") if n],
+            "haproxy_version": kv.get("cluster.haproxy_version"),
+            "haproxy_config": load_json(kv, "cluster.haproxy_config"),
+            "load_average_start": kv.get("cluster.load_start"),
+            "reference_not_clustered": reference or None,
+            "runs": runs}
 
 
 def open_section(kv, out):
@@ -327,6 +423,7 @@ def main():
     out.append("; ".join(notes) + ".")
     limit = limits_section(runs, results, out)
     load_figures, limit_figures = load_section(kv, out)
+    cluster = cluster_section(kv, load_figures, out)
     open_txns = open_section(kv, out)
 
     memory = None
@@ -434,6 +531,7 @@ def main():
         "limit": limit,
         "load": load_figures,
         "engine_limit": limit_figures or None,
+        "cluster": cluster,
         "open_transactions": open_txns,
         "targets": targets,
         "failures": int(kv.get("failures", "0")),
