@@ -44,9 +44,10 @@ final class CsvFileResponse {
     if (reply.fileOn(txns.node())) {
       return ctx.vertx().fileSystem().exists(reply.file().toString());
     }
+    // missing there, or there is no longer such a node (it left without handing its results over)
     return txns.readResult(reply.node(), reply.file(), 0).map(true)
-      .recover(e -> e instanceof ProblemException missing && missing.status() == 404 ? Future.succeededFuture(false)
-        : Future.failedFuture(e));
+      .recover(e -> e instanceof ProblemException missing && (missing.status() == 404 || missing.type().equals("owner-unavailable"))
+        ? Future.succeededFuture(false) : Future.failedFuture(e));
   }
 
   private static Future<Void> sendFrom(RoutingContext ctx, TxnClient txns, TxnReply reply, Buffer chunk, long offset, long size) {

@@ -162,7 +162,11 @@ final class TxnClient {
   Future<JsonObject> removal(String node, Path file) {
     return cluster.resultsHolder(node).compose(holder -> request(addresses.results(holder),
         new TxnRequest.ResultRemoval(file.toString()), timeoutMillis, null))
-      .map(TxnReply::document);
+      .map(TxnReply::document)
+      .recover(e -> e instanceof ProblemException gone && gone.type().equals("owner-unavailable")
+        ? Future.succeededFuture(new JsonObject().put("removed", null).put("reason", "node " + node
+          + ", which held it, is no longer in the cluster and did not hand its results over (it stopped without leaving)"))
+        : Future.failedFuture(e));
   }
 
   /** Up to one chunk of a result file of {@code node} from {@code offset}, with the file's size. */

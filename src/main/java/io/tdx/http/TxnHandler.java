@@ -159,7 +159,7 @@ final class TxnHandler {
   private void poll(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     long waitMillis = waitSeconds(ctx) * 1000;
-    txns.send(id, new TxnRequest.Poll(waitMillis)).onSuccess(reply -> {
+    txns.awaitFinished(id, waitMillis).onSuccess(reply -> {
       JsonObject txn = reply.document();
       String state = txn.getString("state");
       HttpServerResponse response = ctx.response();

@@ -77,6 +77,10 @@ public final class TxnVerticle extends VerticleBase {
   private long lastPurge;
   private long orphanScan;
   private boolean adopting;
+  /** The members when the map of unfinished transactions was last looked at for a departed node's. */
+  private List<String> lastMembers = List.of();
+  private final List<Long> nextScans = new ArrayList<>();
+  private long lastScan;
   private TxnJournal journal;
 
   /**
@@ -726,19 +730,29 @@ public final class TxnVerticle extends VerticleBase {
    * other finds them recorded.
    */
   private void adoptOrphans() {
-    if (adopting) {
+    // the map is read when the members change (once more a few seconds later, as Hazelcast settles), and now and then
+    List<String> members = ClusterTransactions.members(vertx);
+    long now = System.currentTimeMillis();
+    if (!members.equals(lastMembers)) {
+      lastMembers = members;
+      nextScans.add(now);
+      nextScans.add(now + 5_000);
+    }
+    if (adopting || (nextScans.isEmpty() || nextScans.get(0) > now) && now - lastScan < 30_000) {
       return;
     }
+    nextScans.removeIf(at -> at <= now);
+    lastScan = now;
     adopting = true;
     registry.orphans().compose(orphans -> {
       if (orphans.isEmpty()) {
         return Future.succeededFuture();
       }
-      Instant now = Instant.now();
+      Instant ended = Instant.now();
       List<TxnRecord> records = orphans.stream().map(o -> {
         String cause = "node " + o.node() + ", which owned the transaction, left the cluster while it was "
           + (o.committing() ? "committing; the database rolled back its work" : "open") + "; nothing of it was written";
-        return RecordJobs.record(TxnDocument.unfinished(o.id(), o.async(), o.created(), o.committing(), now, cause));
+        return RecordJobs.record(TxnDocument.unfinished(o.id(), o.async(), o.created(), o.committing(), ended, cause));
       }).toList();
       return jobs.run(RecordJobs.recordUnlessRecorded(records)).onSuccess(v -> {
         LOG.warn("ended {} transactions of nodes that left the cluster: {}", orphans.size(),
@@ -748,7 +762,8 @@ public final class TxnVerticle extends VerticleBase {
     }).onComplete(done -> {
       adopting = false;
       if (done.failed()) {
-        LOG.warn("could not end the transactions of nodes that left the cluster", done.cause());
+        LOG.warn("could not end the transactions of nodes that left the cluster; trying again", done.cause());
+        nextScans.add(System.currentTimeMillis() + 1_000);
       }
     });
   }

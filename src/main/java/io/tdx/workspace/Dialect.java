@@ -44,6 +44,14 @@ public interface Dialect {
    * its tables grow: a plan kept from when a table was small (or its statistics stale, where
    * nothing analyzes it) reads the whole table on every run.
    */
+  /**
+   * Serializes the workspace's schema changes across processes (the nodes of a cluster start at
+   * once): held until the connection's transaction ends. Nothing to do where one process owns
+   * the workspace.
+   */
+  default void lockSchema(java.sql.Connection connection) throws SQLException {
+  }
+
   default void planEachRun(PreparedStatement statement) throws SQLException {
   }
 

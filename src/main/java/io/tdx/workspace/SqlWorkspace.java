@@ -78,6 +78,7 @@ final class SqlWorkspace implements Workspace {
       Connection connection = lent.connection();
       connection.setAutoCommit(false);
       try {
+        engine.dialect().lockSchema(connection);
         SchemaManager.apply(connection, engine.dialect(), services);
         connection.commit();
       } catch (SQLException | RuntimeException e) {

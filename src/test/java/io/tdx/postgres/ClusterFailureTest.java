@@ -64,6 +64,12 @@ class ClusterFailureTest {
   @Order(1)
   @DisplayName("SIGKILL of the owner of an open transaction: ABORTED by the survivors, its parts not written; the node rejoins")
   void ownerKilledWhileOpen() throws Exception {
+    // a finished transaction of the node to die, whose error file is on its disk
+    String done = begin(0);
+    assertStatus(201, cluster.send(1, "POST", "/sales?txn=" + done, ClusterTest.sales("NONE", 1, "KILLDONE", 0)));
+    assertStatus(202, cluster.send(2, "POST", "/txn/" + done + "/commit", "[\"p1\"]"));
+    assertEquals("COMMITTED", awaitFinished(1, done).getString("state"));
+    assertStatus(200, cluster.send(2, "GET", "/txn/" + done + "/p1", null, "Accept", "text/csv"));
     String id = begin(0);
     assertStatus(201, cluster.send(1, "POST", "/products?txn=" + id, ClusterTest.products("KO", 10)));
     assertStatus(201, cluster.send(2, "POST", "/sales?txn=" + id, ClusterTest.sales("KO", 10, "KILLOPEN", 5_000)));
@@ -77,6 +83,10 @@ class ClusterFailureTest {
     assertEquals(0L, cluster.count("SELECT count(*) FROM products WHERE \"SKU\" LIKE 'KO%'"));
     assertEquals(0L, cluster.count("SELECT count(*) FROM sales WHERE \"STORE\" LIKE 'KILLOPEN%'"));
     assertEquals(1L, cluster.count("SELECT count(*) FROM tdx_transactions WHERE id = '" + id + "'"));
+    // the error file died with its node: the answer says so
+    HttpResponse<String> gone = cluster.send(2, "GET", "/txn/" + done + "/p1", null, "Accept", "text/csv");
+    assertStatus(410, gone);
+    assertTrue(gone.body().contains("is no longer in the cluster"), gone.body());
     // the node comes back on its data directory and joins again; it answers from the record the survivors wrote
     cluster.launch(0);
     cluster.awaitReady(0);

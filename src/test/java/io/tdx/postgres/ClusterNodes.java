@@ -64,16 +64,17 @@ final class ClusterNodes implements AutoCloseable {
     this.members = nodes.stream().map(n -> "127.0.0.1:" + n.clusterPort).collect(Collectors.joining(","));
   }
 
-  /** Starts {@code count} nodes (the first one alone, then the others together) and waits until each sees them all. */
+  /**
+   * Starts {@code count} nodes at once on an empty schema (they create its tables together) and
+   * waits until each sees them all.
+   */
   static ClusterNodes start(Path root, int count) throws Exception {
     ClusterNodes cluster = new ClusterNodes(root, count);
     try {
-      cluster.launch(0);
-      cluster.awaitReady(0);
-      for (int i = 1; i < count; i++) {
+      for (int i = 0; i < count; i++) {
         cluster.launch(i);
       }
-      for (int i = 1; i < count; i++) {
+      for (int i = 0; i < count; i++) {
         cluster.awaitReady(i);
       }
       cluster.awaitMembers(count);

@@ -52,19 +52,33 @@ class HaproxyClusterTest {
       Assumptions.abort(why);
     }
     cluster = ClusterNodes.start(root, 3);
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = freePort();
+    int statsPort = freePort();
     Path config = root.resolve("haproxy.cfg");
-    Files.writeString(config, config(port, cluster));
+    Files.writeString(config, config(port, statsPort, cluster));
     haproxy = new ProcessBuilder(binary.toString(), "-f", config.toString(), "-db").redirectErrorStream(true)
       .redirectOutput(root.resolve("haproxy.log").toFile()).start();
     url = "http://127.0.0.1:" + port;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!listening(port)) {
-      assertTrue(haproxy.isAlive() && System.nanoTime() < deadline, () -> "haproxy did not start: " + log());
+    while (!listening(port) || !allUp(statsPort)) {
+      assertTrue(haproxy.isAlive() && System.nanoTime() < deadline, () -> "haproxy did not start with every node up: " + log());
       Thread.sleep(100);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** Whether HAProxy's checks have found every node up (its statistics as CSV: a row per server, the status in column 18). */
+  private boolean allUp(int statsPort) {
+    try {
+      String csv = ClusterNodes.send("http://127.0.0.1:" + statsPort, "GET", "/stats;csv", null).body();
+      return csv.lines().filter(l -> l.startsWith("nodes,node")).filter(l -> l.split(",")[17].equals("UP")).count() == 3;
+    } catch (Exception notYet) {
+      return false;
     }
   }
 
@@ -72,7 +86,7 @@ class HaproxyClusterTest {
    * Round-robin; a node is taken out after two failed checks of {@code GET /products}; a request
    * whose connection fails (a node that stops listening as it leaves) is sent to another node.
    */
-  static String config(int port, ClusterNodes cluster) {
+  static String config(int port, int statsPort, ClusterNodes cluster) {
     String servers = cluster.nodes.stream()
       .map(n -> "  server node" + n.index + " 127.0.0.1:" + n.httpPort + " check inter 300ms fall 2 rise 2")
       .collect(Collectors.joining("\n"));
@@ -87,6 +101,10 @@ class HaproxyClusterTest {
       "  retry-on conn-failure empty-response",
       "  option http-buffer-request",
       "  http-reuse never",
+      "listen stats",
+      "  bind 127.0.0.1:" + statsPort,
+      "  stats enable",
+      "  stats uri /stats",
       "frontend tdx",
       "  bind 127.0.0.1:" + port,
       "  default_backend nodes",
@@ -136,7 +154,9 @@ class HaproxyClusterTest {
     assertStatus(202, send("POST", "/txn/" + id + "/commit", "{\"parts\": [\"p1\", \"p2\"]}"));
     HttpResponse<String> poll = send("GET", "/txn/" + id + "/poll?wait=60", null);
     assertStatus(303, poll);
-    JsonObject document = new JsonObject(send("GET", "/txn/" + id, null).body());
+    HttpResponse<String> fetched = send("GET", "/txn/" + id, null);
+    assertStatus(200, fetched);
+    JsonObject document = new JsonObject(fetched.body());
     assertEquals("COMMITTED", document.getString("state"), document.encodePrettily());
     assertStatus(200, send("GET", "/txn/" + id + "/p2", null, "Accept", "text/csv"));
   }

@@ -54,6 +54,13 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public void lockSchema(java.sql.Connection connection) throws SQLException {
+    try (java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_advisory_xact_lock(hashtext('tdx schema ' || current_schema()))");
+    }
+  }
+
+  @Override
   public boolean enforcesKeys() {
     return true;
   }
