@@ -3,7 +3,7 @@ package io.tdx.txn;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageCodec;
+import io.tdx.worker.PassThroughCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -12,17 +12,17 @@ import io.vertx.core.json.JsonObject;
  * another version fails the request (the sender hears it as a recipient failure) rather than
  * guess. Within one process a message is passed as it is: both are immutable values.
  */
-public final class TxnCodec implements MessageCodec<Object, Object> {
+public final class TxnCodec extends PassThroughCodec {
   public static final String NAME = "tdx-txn";
   /** The version of the contracts in {@link TxnRequest} and {@link TxnReply}. */
   public static final int VERSION = 1;
 
+  private TxnCodec() {
+    super(NAME);
+  }
+
   public static void register(Vertx vertx) {
-    try {
-      vertx.eventBus().registerCodec(new TxnCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // another TDX server in this Vert.x instance registered it
-    }
+    register(vertx, new TxnCodec());
   }
 
   /** Delivery with this codec and a bound on the wait for the answer. */
@@ -65,20 +65,5 @@ public final class TxnCodec implements MessageCodec<Object, Object> {
     Buffer data = dataLength < 0 ? null : buffer.getBuffer(at + 4, at + 4 + dataLength);
     JsonObject request = json.getJsonObject("request");
     return request != null ? TxnRequest.fromJson(request, data) : TxnReply.fromJson(json.getJsonObject("reply"), data);
-  }
-
-  @Override
-  public Object transform(Object message) {
-    return message;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

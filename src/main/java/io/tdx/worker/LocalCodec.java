@@ -3,21 +3,20 @@ package io.tdx.worker;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageCodec;
 
 /**
  * Passes objects by reference between verticles of this process (jobs and their outcomes,
  * service sets): jobs carry streams and none of these is meant to leave the JVM.
  */
-public final class LocalCodec implements MessageCodec<Object, Object> {
+public final class LocalCodec extends PassThroughCodec {
   public static final String NAME = "tdx-local";
 
+  private LocalCodec() {
+    super(NAME);
+  }
+
   public static void register(Vertx vertx) {
-    try {
-      vertx.eventBus().registerCodec(new LocalCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // another TDX server in this Vert.x instance registered it
-    }
+    register(vertx, new LocalCodec());
   }
 
   public static DeliveryOptions options(long timeoutMillis) {
@@ -32,20 +31,5 @@ public final class LocalCodec implements MessageCodec<Object, Object> {
   @Override
   public Object decodeFromWire(int pos, Buffer buffer) {
     throw new UnsupportedOperationException("TDX jobs stay in this process");
-  }
-
-  @Override
-  public Object transform(Object o) {
-    return o;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -6,44 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("A node of three dies or leaves: the survivors end or finish its transactions, nothing partial (issue 14)")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterFailureTest {
-  @TempDir
-  static Path root;
-  ClusterNodes cluster;
+class ClusterFailureTest extends ThreeNodes {
 
-  @BeforeAll
-  void start() throws Exception {
-    cluster = ClusterNodes.start(root, 3);
-  }
-
-  @AfterAll
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  /** Starts an asynchronous transaction on {@code node}, which owns it; its id. */
-  private String begin(int node) throws Exception {
-    HttpResponse<String> started = cluster.send(node, "POST", "/txn/start?async=true", null);
-    assertStatus(201, started);
-    return new JsonObject(started.body()).getString("id");
-  }
 
   /** Polls on {@code node} until the transaction is finished (the survivors may take a moment); its document. */
   private JsonObject awaitFinished(int node, String id) throws Exception {
@@ -65,12 +38,12 @@ class ClusterFailureTest {
   @DisplayName("SIGKILL of the owner of an open transaction: ABORTED by the survivors, its parts not written; the node rejoins")
   void ownerKilledWhileOpen() throws Exception {
     // a finished transaction of the node to die, whose error file is on its disk
-    String done = begin(0);
+    String done = begin(0, true);
     assertStatus(201, cluster.send(1, "POST", "/sales?txn=" + done, ClusterTest.sales("NONE", 1, "KILLDONE", 0)));
     assertStatus(202, cluster.send(2, "POST", "/txn/" + done + "/commit", "[\"p1\"]"));
     assertEquals("COMMITTED", awaitFinished(1, done).getString("state"));
     assertStatus(200, cluster.send(2, "GET", "/txn/" + done + "/p1", null, "Accept", "text/csv"));
-    String id = begin(0);
+    String id = begin(0, true);
     assertStatus(201, cluster.send(1, "POST", "/products?txn=" + id, ClusterTest.products("KO", 10)));
     assertStatus(201, cluster.send(2, "POST", "/sales?txn=" + id, ClusterTest.sales("KO", 10, "KILLOPEN", 5_000)));
     cluster.kill(0);
@@ -88,9 +61,7 @@ class ClusterFailureTest {
     assertStatus(410, gone);
     assertTrue(gone.body().contains("is no longer in the cluster"), gone.body());
     // the node comes back on its data directory and joins again; it answers from the record the survivors wrote
-    cluster.launch(0);
-    cluster.awaitReady(0);
-    cluster.awaitMembers(3);
+    cluster.restart(0);
     JsonObject again = new JsonObject(cluster.send(0, "GET", "/txn/" + id, null).body());
     assertEquals("ABORTED", again.getString("state"), again.encodePrettily());
     assertEquals(1L, cluster.count("SELECT count(*) FROM tdx_transactions WHERE id = '" + id + "'"));
@@ -100,7 +71,7 @@ class ClusterFailureTest {
   @Order(2)
   @DisplayName("SIGKILL of the owner while it commits: FAILED by the survivors, the database rolled it back, no row of it")
   void ownerKilledWhileCommitting() throws Exception {
-    String id = begin(1);
+    String id = begin(1, true);
     assertStatus(201, cluster.send(2, "POST", "/products?txn=" + id, ClusterTest.products("KC", 100)));
     // a large part: its commit takes seconds, so the owner dies while the database works on it
     assertStatus(201, cluster.send(0, "POST", "/sales?txn=" + id, ClusterTest.sales("KC", 100, "KILLCOMMIT", 1_000_000)));
@@ -116,9 +87,7 @@ class ClusterFailureTest {
     assertTrue(document.getString("cause").contains("left the cluster while it was committing"), document.encodePrettily());
     assertEquals(0L, cluster.count("SELECT count(*) FROM sales WHERE \"STORE\" LIKE 'KILLCOMMIT%'"));
     assertEquals(0L, cluster.count("SELECT count(*) FROM products WHERE \"SKU\" LIKE 'KC%'"));
-    cluster.launch(1);
-    cluster.awaitReady(1);
-    cluster.awaitMembers(3);
+    cluster.restart(1);
     assertEquals("FAILED", new JsonObject(cluster.send(1, "GET", "/txn/" + id, null).body()).getString("state"));
   }
 
@@ -132,7 +101,7 @@ class ClusterFailureTest {
   @Order(3)
   @DisplayName("SIGTERM of the owner: it finishes its open transaction, whose parts and commit come through the others, then leaves")
   void ownerLeavesGracefully() throws Exception {
-    String id = begin(2);
+    String id = begin(2, true);
     assertStatus(201, cluster.send(0, "POST", "/products?txn=" + id, ClusterTest.products("GL", 10)));
     cluster.terminate(2);
     Thread.sleep(1000); // the node no longer takes requests, but its transactions still take theirs

@@ -113,6 +113,13 @@ final class ClusterNodes implements AutoCloseable {
     reader.start();
   }
 
+  /** Starts node {@code index} again and waits until every running node counts them all. */
+  void restart(int index) throws Exception {
+    launch(index);
+    awaitReady(index);
+    awaitMembers((int) nodes.stream().filter(n -> n.process != null && n.process.isAlive()).count());
+  }
+
   void awaitReady(int index) throws Exception {
     Node node = nodes.get(index);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -10,38 +10,18 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Three nodes, one PostgreSQL workspace: any node answers any request of a transaction (issue 14)")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClusterTest {
-  @TempDir
-  static Path root;
-  ClusterNodes cluster;
+class ClusterTest extends ThreeNodes {
   private int next;
 
-  @BeforeAll
-  void start() throws Exception {
-    cluster = ClusterNodes.start(root, 3);
-  }
-
-  @AfterAll
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   /** The next node, round-robin: each request of a test goes to another node than the one before. */
   private int next() {
@@ -70,11 +50,9 @@ class ClusterTest {
   @DisplayName("asynchronous: start, parts, commit, poll, documents and CSVs each on another node")
   void asynchronousAcrossNodes() throws Exception {
     String store = "ASYNC";
-    HttpResponse<String> started = cluster.send(next(), "POST", "/txn/start?async=true", null);
-    assertStatus(201, started);
-    String id = new JsonObject(started.body()).getString("id");
-    String owner = new JsonObject(started.body()).getString("node");
-    assertNotNull(owner, started.body());
+    String id = begin(next(), true);
+    String owner = new JsonObject(cluster.send(next(), "GET", "/txn/" + id, null).body()).getString("node");
+    assertNotNull(owner);
     // a small body (held in memory by the owner) and a large one (streamed to the owner in chunks), then an export
     HttpResponse<String> products = cluster.send(next(), "POST", "/products?txn=" + id, products("AS", 50));
     assertStatus(201, products);
@@ -110,9 +88,7 @@ class ClusterTest {
   @DisplayName("synchronous: parts held on two nodes, the commit on a third, each answered with its own result")
   void synchronousAcrossNodes() throws Exception {
     String store = "SYNC";
-    HttpResponse<String> started = cluster.send(next(), "POST", "/txn/start", null);
-    assertStatus(201, started);
-    String id = new JsonObject(started.body()).getString("id");
+    String id = begin(next(), false);
     ExecutorService clients = Executors.newFixedThreadPool(3);
     try {
       int productsNode = next();
@@ -141,9 +117,8 @@ class ClusterTest {
   @Test
   @DisplayName("a gzip body received by another node is checked by the owner: a good one is READY, a cut one is refused")
   void gzipBodyOnAnotherNode() throws Exception {
-    HttpResponse<String> started = cluster.send(next(), "POST", "/txn/start?async=true", null);
-    String id = new JsonObject(started.body()).getString("id");
-    int owner = (next - 1) % 3;
+    int owner = next();
+    String id = begin(owner, true);
     int other = (owner + 1) % 3;
     byte[] gzip = gzip(products("GZ", 5_000));
     HttpResponse<byte[]> good = ClusterNodes.sendBytes(cluster.node(other).url(), "POST", "/products?txn=" + id, gzip,
@@ -170,7 +145,7 @@ class ClusterTest {
   void listingOnEveryNode() throws Exception {
     List<String> open = new java.util.ArrayList<>();
     for (int node = 0; node < 3; node++) {
-      open.add(new JsonObject(cluster.send(node, "POST", "/txn/start?async=true", null).body()).getString("id"));
+      open.add(begin(node, true));
     }
     for (int node = 0; node < 3; node++) {
       HttpResponse<String> listing = cluster.send(node, "GET", "/txn?state=OPEN&limit=1000", null);
