@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.tdx.config.ClusterConfig;
 import io.tdx.config.ConfigException;
 import io.tdx.config.TdxConfig;
@@ -12,6 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Clustered mode: a Vert.x instance whose event bus spans the cluster, with Hazelcast embedded
@@ -19,14 +23,36 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * never multicast; a member silent for {@code cluster.failureSeconds} is taken for gone.
  */
 public final class Clustering {
+  private static java.util.concurrent.ExecutorService completions;
   private Clustering() {
   }
 
   /** A clustered Vert.x instance for this configuration's {@code cluster}: it has joined the cluster when the future completes. */
   public static Future<Vertx> vertx(VertxOptions options, ClusterConfig cluster) {
+    completionsOnAPool();
     options.setEventBusOptions(new EventBusOptions(options.getEventBusOptions()).setHost(cluster.host())
       .setClusterPublicHost(cluster.host()));
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(cluster))).buildClustered();
+  }
+
+  /**
+   * Hazelcast completes its asynchronous operations (every event-bus registration, every map
+   * write) on the common fork-join pool, or, where that pool has a parallelism of 1 (a machine
+   * of 2 cores), on a new thread each: thousands of threads started a second under load
+   * (measured: 6 to 8 ms of CPU a transaction on one node, against 2.5 to 3.9 with a pool). A
+   * small pool of its own takes them instead.
+   */
+  private static synchronized void completionsOnAPool() {
+    if (ForkJoinPool.getCommonPoolParallelism() > 1 || completions != null) {
+      return;
+    }
+    AtomicInteger count = new AtomicInteger();
+    completions = Executors.newFixedThreadPool(4, task -> {
+      Thread thread = new Thread(task, "hz-completions-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    ConcurrencyUtil.setDefaultAsyncExecutor(completions);
   }
 
   /** Hazelcast's configuration: the members, this node's port, the failure detection and the maps Vert.x keeps. */
