@@ -65,7 +65,10 @@ final class ServeCommand implements Callable<Integer> {
     new FatalErrors(Runtime.getRuntime()::halt).install(vertx);
     // the hook is in place before the server is: a SIGTERM right after the ready line still stops it cleanly
     Future<TdxServer> started = Tdx.start(vertx, config);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, started), "tdx-shutdown"));
+    // a stop may take the grace period for requests in flight, then (in a cluster) up to twice it for the node's
+    // transactions and once more to hand its results over
+    long stopSeconds = Math.max(120, 4L * settings.shutdownGraceSeconds() + 30);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, started, stopSeconds), "tdx-shutdown"));
     try {
       await(started);
     } catch (java.util.concurrent.ExecutionException e) {
@@ -76,10 +79,11 @@ final class ServeCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static void stop(Vertx vertx, Future<TdxServer> started) {
+  private static void stop(Vertx vertx, Future<TdxServer> started, long stopSeconds) {
     LOG.info("stopping: no new requests; waiting for requests in flight");
     try {
-      await(started.compose(TdxServer::stop));
+      // Vert.x's close must not begin while the server's own undeployments still run ("Already undeployed")
+      await(started.compose(TdxServer::stop), stopSeconds);
     } catch (Exception e) {
       LOG.warn("the server did not stop cleanly: {}", e.toString());
     }
@@ -93,6 +97,10 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Waits on a thread of the command line (never an event loop) for a step of the start or the shutdown. */
   private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    return await(future, 120);
+  }
+
+  private static <T> T await(Future<T> future, long seconds) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
   }
 }

@@ -191,7 +191,7 @@ public final class ResultStore extends VerticleBase {
       long next = offset + chunk.data().length();
       boolean last = next >= size || chunk.data().length() == 0;
       return vertx.eventBus().request(addresses.results(target), new TxnRequest.StoreResult(name, offset, chunk.data(), last),
-          TxnCodec.options(30_000))
+          TxnCodec.options(10_000)) // a target that does not answer ends the hand-over, not the stop's bound
         .compose(v -> last ? Future.succeededFuture() : send(file, next, target));
     });
   }
