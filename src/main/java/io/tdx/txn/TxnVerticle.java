@@ -704,17 +704,16 @@ public final class TxnVerticle extends VerticleBase {
         return;
       }
       List<JsonObject> answers = replies.stream().map(r -> r.result().document()).toList();
-      reply(message, TxnReply.of(message.body() instanceof TxnRequest.ListAll listing ? mergeListings(answers, listing.limit())
+      reply(message, TxnReply.of(message.body() instanceof TxnRequest.ListAll ? joinListings(answers)
         : sumCounts(answers).put("owners", owners)));
     });
   }
 
-  private static JsonObject mergeListings(List<JsonObject> listings, int limit) {
-    List<JsonObject> documents = new ArrayList<>();
-    listings.forEach(l -> l.getJsonArray("transactions").forEach(d -> documents.add((JsonObject) d)));
-    documents.sort(Comparator.<JsonObject, Instant>comparing(d -> Instant.parse(d.getString("created")))
-      .thenComparing(d -> d.getString("id")));
-    return new JsonObject().put("transactions", new JsonArray(new ArrayList<>(documents.subList(0, Math.min(limit, documents.size())))));
+  /** The owners' listings as one; the asking node orders, merges with the records and pages them (TxnClient). */
+  private static JsonObject joinListings(List<JsonObject> listings) {
+    JsonArray documents = new JsonArray();
+    listings.forEach(l -> documents.addAll(l.getJsonArray("transactions")));
+    return new JsonObject().put("transactions", documents);
   }
 
   private static JsonObject sumCounts(List<JsonObject> counts) {
