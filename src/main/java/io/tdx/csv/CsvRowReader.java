@@ -37,7 +37,7 @@ public final class CsvRowReader implements Closeable {
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(max).build())
       .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
       .build());
-    this.parser = factory.createParser(input);
+    this.parser = factory.createParser(dialect.hasEscape() ? new LiteralEscapes(input, dialect.escape()) : input);
     this.parser.setSchema(schema(dialect));
     this.maxLineChars = maxLineChars;
     this.maxFields = maxFields;

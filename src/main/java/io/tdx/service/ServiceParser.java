@@ -73,6 +73,9 @@ public final class ServiceParser {
     if (dialect.delimiter() == dialect.quote() || dialect.delimiter() == dialect.escape()) {
       throw new ConfigException(name + ": field 'delimiter' must differ from 'quote' and 'escape'");
     }
+    if (dialect.escape() > 0x7f) {
+      throw new ConfigException(name + ": field 'escape' must be an ASCII character (got '" + dialect.escape() + "')");
+    }
     List<Column> columns = columns(json.getValue("columns"), name);
     boolean exportOnly = bool(json, "exportOnly", name, false);
     return new ServiceDefinition(prefix, table, dialect, List.copyOf(columns), exportOnly);
