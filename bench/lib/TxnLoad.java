@@ -409,7 +409,7 @@ public class TxnLoad {
 
     Future<JsonObject> asyncTxn(Txn t) {
       return send(t, "start", HttpMethod.POST, "/txn/start?async=true", null, 201).compose(started -> {
-        String txn = started.getHeader("Location");
+        String txn = java.net.URI.create(started.getHeader("Location")).getRawPath(); // an absolute URL
         String id = txn.substring(5);
         return send(t, "part /products", HttpMethod.POST, "/products?txn=" + id, "SKU,PRICE\nL" + t.n + ",1.00\n", 201)
           .compose(p1 -> send(t, "part /sales", HttpMethod.POST, "/sales?txn=" + id, "SKU,STORE,WEEK,UNITS\nL" + t.n + ",S1,1,1\n", 201))
@@ -432,7 +432,7 @@ public class TxnLoad {
 
     Future<JsonObject> syncTxn(Txn t) {
       return send(t, "start", HttpMethod.POST, "/txn/start", null, 201).compose(started -> {
-        String id = started.getHeader("Location").substring(5);
+        String id = java.net.URI.create(started.getHeader("Location")).getRawPath().substring(5);
         Future<HttpResponse<Buffer>> p1 = send(t, "part /products", HttpMethod.POST, "/products?txn=" + id, "SKU,PRICE\nL" + t.n + ",1.00\n", 200);
         Future<HttpResponse<Buffer>> p2 = send(t, "part /sales", HttpMethod.POST, "/sales?txn=" + id, "SKU,STORE,WEEK,UNITS\nL" + t.n + ",S1,1,1\n", 200);
         Future<HttpResponse<Buffer>> commit = send(t, "commit", HttpMethod.POST, "/txn/" + id + "/commit?count=2", null, 200);

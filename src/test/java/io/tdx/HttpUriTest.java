@@ -86,7 +86,7 @@ class HttpUriTest extends ServerTest {
   void fetchedPartsCountAgainstTheSpool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path otherData) throws Exception {
     try (TestServer small = TestServer.start(otherData, config -> configure(config)
       .put("txn", new JsonObject().put("maxSpoolBytes", 2 * (ImportTest.PRODUCTS.length() + 20)).put("memoryPartBytes", 0)))) {
-      String txn = small.post("/txn/start?async=true", "").getHeader("Location");
+      String txn = Locations.path(small.post("/txn/start?async=true", "").getHeader("Location"));
       assertEquals(202, small.post("/products?txn=" + txn.substring(5) + "&uri="
         + URLEncoder.encode("http://127.0.0.1:" + port + "/products.csv", StandardCharsets.UTF_8), "").statusCode());
       String state = "DOWNLOADING";
@@ -113,7 +113,7 @@ class HttpUriTest extends ServerTest {
   @Test
   @DisplayName("an asynchronous part by http:// URI is DOWNLOADING, fetched into the spool, then commits")
   void transactionPart() {
-    String txn = tdx.post("/txn/start?async=true", "").getHeader("Location");
+    String txn = Locations.path(tdx.post("/txn/start?async=true", "").getHeader("Location"));
     HttpResponse<Buffer> part = tdx.post("/products?txn=" + txn.substring(5) + "&uri="
       + URLEncoder.encode("http://127.0.0.1:" + port + "/products.csv", StandardCharsets.UTF_8), "");
     assertEquals(202, part.statusCode(), part.bodyAsString());

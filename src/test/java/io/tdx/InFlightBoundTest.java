@@ -54,7 +54,7 @@ class InFlightBoundTest extends ServerTest {
   private String startAsync() {
     HttpResponse<Buffer> started = tdx.send(HttpMethod.POST, "/txn/start?async=true", "");
     assertEquals(201, started.statusCode(), started.bodyAsString());
-    return started.getHeader("Location");
+    return Locations.path(started.getHeader("Location"));
   }
 
   @Test

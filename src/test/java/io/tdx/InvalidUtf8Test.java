@@ -38,9 +38,9 @@ class InvalidUtf8Test extends ServerTest {
   @Test
   @DisplayName("an asynchronous part: the part FAILED with status 400 and the error, the transaction FAILED naming the part")
   void asyncPart() {
-    String txn = send(HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location");
-    String good = send(HttpMethod.POST, "/products?txn=" + txn.substring(5), Buffer.buffer("SKU,PRICE\nG1,1\n")).getHeader("Location");
-    String bad = send(HttpMethod.POST, "/products?txn=" + txn.substring(5), BAD).getHeader("Location");
+    String txn = Locations.path(send(HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location"));
+    String good = Locations.path(send(HttpMethod.POST, "/products?txn=" + txn.substring(5), Buffer.buffer("SKU,PRICE\nG1,1\n")).getHeader("Location"));
+    String bad = Locations.path(send(HttpMethod.POST, "/products?txn=" + txn.substring(5), BAD).getHeader("Location"));
     String list = new JsonObject().put("parts", new JsonArray().add(id(good)).add(id(bad))).encode();
     assertEquals(202, send(HttpMethod.POST, txn + "/commit", Buffer.buffer(list)).statusCode());
     assertEquals(303, send(HttpMethod.GET, txn + "/poll?wait=30", null).statusCode());
@@ -60,7 +60,7 @@ class InvalidUtf8Test extends ServerTest {
   @Test
   @DisplayName("a synchronous part: it gets its 400 problem, its sibling 424, the commit 409; nothing written")
   void syncPart() {
-    String txn = tdx.post("/txn/start", "").getHeader("Location").substring(5);
+    String txn = Locations.path(tdx.post("/txn/start", "").getHeader("Location")).substring(5);
     Future<HttpResponse<Buffer>> good = tdx.client().request(HttpMethod.POST, "/products?txn=" + txn)
       .sendBuffer(Buffer.buffer("SKU,PRICE\nG1,1\n"));
     Future<HttpResponse<Buffer>> bad = tdx.client().request(HttpMethod.POST, "/products?txn=" + txn).sendBuffer(BAD);

@@ -52,7 +52,7 @@ class LargeUriImportTest {
     try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), Map.of("TDX_CONF", conf.toString()))) {
       assertEquals(200, send(server, "POST", "/products", new LargeImportTest.Generated("SKU,PRICE\n", PRODUCTS,
         i -> "P" + i + "," + i + ".25\n")).statusCode());
-      String txn = send(server, "POST", "/txn/start?async=true", null).headers().firstValue("Location").orElseThrow();
+      String txn = Locations.path(send(server, "POST", "/txn/start?async=true", null).headers().firstValue("Location").orElseThrow());
       String uri = "http://127.0.0.1:" + files.actualPort() + "/sales.csv";
       HttpResponse<String> part = send(server, "POST", "/sales?txn=" + txn.substring(5) + "&uri="
         + URLEncoder.encode(uri, StandardCharsets.UTF_8), null);

@@ -87,7 +87,7 @@ class RequestBodyTest extends ServerTest {
   }
 
   String startTxn() {
-    return tdx.post("/txn/start?async=true", "").getHeader("Location").substring(5);
+    return Locations.path(tdx.post("/txn/start?async=true", "").getHeader("Location")).substring(5);
   }
 
   String partState(String txn) {

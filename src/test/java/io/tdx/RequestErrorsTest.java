@@ -137,7 +137,7 @@ class RequestErrorsTest extends ServerTest {
     @Test
     @DisplayName("a transaction part whose chunked body grows past limits.maxBodyBytes is a 413, and the part FAILED")
     void partTooLarge() throws Exception {
-      String txn = tdx.post("/txn/start?async=true", "").getHeader("Location").substring(5);
+      String txn = Locations.path(tdx.post("/txn/start?async=true", "").getHeader("Location")).substring(5);
       java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
       byte[] body = ("SKU,PRICE\n" + "K1,1\n".repeat(2000)).getBytes(StandardCharsets.UTF_8);
       java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(

@@ -21,7 +21,7 @@ class SyncTxnTest extends ServerTest {
     HttpResponse<Buffer> started = tdx.post("/txn/start", "");
     assertEquals(201, started.statusCode(), started.bodyAsString());
     assertEquals(false, started.bodyAsJsonObject().getBoolean("async"));
-    return started.getHeader("Location").substring(5);
+    return Locations.path(started.getHeader("Location")).substring(5);
   }
 
   Future<HttpResponse<Buffer>> send(String uri, String body) {

@@ -28,7 +28,7 @@ class TxnLimitsTest extends ServerTest {
   @Test
   @DisplayName("past maxOpen, maxParts and maxSpoolBytes the answer is 503 with Retry-After, and nothing accepted is lost")
   void limits() {
-    String txn = send(HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location").substring(5);
+    String txn = Locations.path(send(HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location")).substring(5);
     send(HttpMethod.POST, "/txn/start?async=true", null);
     HttpResponse<Buffer> third = send(HttpMethod.POST, "/txn/start?async=true", null);
     RequestErrorsTest.problem(third, 503, "too-many-transactions");
@@ -52,7 +52,7 @@ class TxnLimitsTest extends ServerTest {
   @Test
   @DisplayName("an idle open transaction is aborted with the reason, and a finished one is purged after the retention time")
   void idleAndRetention() throws Exception {
-    String txn = send(HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location");
+    String txn = Locations.path(send(HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location"));
     Thread.sleep(3000);
     JsonObject aborted = send(HttpMethod.GET, txn, null).bodyAsJsonObject();
     assertEquals("ABORTED", aborted.getString("state"), aborted.encodePrettily());

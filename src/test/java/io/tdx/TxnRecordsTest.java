@@ -29,7 +29,7 @@ class TxnRecordsTest {
   }
 
   static String start(TestServer tdx) {
-    return send(tdx, HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location");
+    return Locations.path(send(tdx, HttpMethod.POST, "/txn/start?async=true", null).getHeader("Location"));
   }
 
   @Test
@@ -39,7 +39,7 @@ class TxnRecordsTest {
     JsonObject before;
     try (TestServer tdx = TestServer.start(dataDir)) {
       txn = start(tdx);
-      String part = send(tdx, HttpMethod.POST, "/products?txn=" + txn.substring(5), "SKU,PRICE\nA1,1\n").getHeader("Location");
+      String part = Locations.path(send(tdx, HttpMethod.POST, "/products?txn=" + txn.substring(5), "SKU,PRICE\nA1,1\n").getHeader("Location"));
       send(tdx, HttpMethod.POST, txn + "/commit", "[\"" + part.substring(part.lastIndexOf('/') + 1) + "\"]");
       assertEquals(303, send(tdx, HttpMethod.GET, txn + "/poll?wait=30", null).statusCode());
       before = send(tdx, HttpMethod.GET, txn, null).bodyAsJsonObject();
@@ -66,7 +66,7 @@ class TxnRecordsTest {
       String open = start(tdx);
       send(tdx, HttpMethod.POST, "/products?txn=" + open.substring(5), "SKU,PRICE\nA1,1\n");
       String committing = start(tdx);
-      String p1 = send(tdx, HttpMethod.POST, "/products?txn=" + committing.substring(5), "SKU,PRICE\nB2,2\n").getHeader("Location");
+      String p1 = Locations.path(send(tdx, HttpMethod.POST, "/products?txn=" + committing.substring(5), "SKU,PRICE\nB2,2\n").getHeader("Location"));
       try (Socket slow = new Socket("127.0.0.1", tdx.port())) {
         // a second part whose body never finishes: the commit waits for it
         OutputStream out = slow.getOutputStream();

@@ -120,7 +120,7 @@ class UriBoundsTest extends ServerTest {
   @Test
   @DisplayName("a transaction part's .gz by URI is bounded by its decoded bytes as it is fetched: the part fails, the transaction too")
   void decodedBytesOfAPart() throws Exception {
-    String txn = tdx.post("/txn/start?async=true", "").getHeader("Location");
+    String txn = Locations.path(tdx.post("/txn/start?async=true", "").getHeader("Location"));
     HttpResponse<Buffer> part = tdx.post("/products?txn=" + txn.substring(5) + "&uri="
       + URLEncoder.encode(local("/big.csv.gz"), StandardCharsets.UTF_8), "");
     assertEquals(202, part.statusCode(), part.bodyAsString());
@@ -176,7 +176,7 @@ class UriBoundsTest extends ServerTest {
   @Test
   @DisplayName("a transaction part by a URI that never answers fails at the timeout, and the transaction with it")
   void silentPart() {
-    String txn = tdx.post("/txn/start?async=true", "").getHeader("Location");
+    String txn = Locations.path(tdx.post("/txn/start?async=true", "").getHeader("Location"));
     HttpResponse<Buffer> part = tdx.post("/products?txn=" + txn.substring(5) + "&uri="
       + URLEncoder.encode("http://127.0.0.1:" + silent.getLocalPort() + "/x.csv", StandardCharsets.UTF_8), "");
     assertEquals(202, part.statusCode(), part.bodyAsString());

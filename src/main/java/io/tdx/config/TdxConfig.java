@@ -12,6 +12,9 @@ import java.nio.file.Path;
  * @param host          interface the HTTP server binds ({@code http.host}, default {@code 127.0.0.1})
  * @param port          HTTP port, 0 for any free port ({@code http.port})
  * @param httpInstances event-loop verticles serving HTTP ({@code http.instances}, default one per core)
+ * @param trustProxy    which proxy headers name the URL a client used, for absolute {@code Location}s
+ *                      ({@code http.trustProxy}: {@code none}, the default, {@code forwarded},
+ *                      {@code x-forwarded} or {@code all})
  * @param dataDir       where the workspace and every file the server keeps live ({@code dataDir})
  * @param workspace     the database ({@code workspace})
  * @param limits        bounds on every input ({@code limits})
@@ -26,6 +29,7 @@ public record TdxConfig(
   String host,
   int port,
   int httpInstances,
+  String trustProxy,
   Path dataDir,
   WorkspaceConfig workspace,
   Limits limits,
@@ -39,6 +43,8 @@ public record TdxConfig(
   /** Loopback only: binding other interfaces is a choice ({@code http.host}, {@code TDX_HTTP_HOST}). */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
+  public static final java.util.List<String> TRUST_PROXY = java.util.List.of("none", "forwarded", "x-forwarded", "all");
+
   public static TdxConfig from(JsonObject json) {
     try {
       JsonObject http = json.getJsonObject("http", new JsonObject());
@@ -48,10 +54,15 @@ public record TdxConfig(
       if (port < 0 || port > 65535 || instances < 1) {
         throw new ConfigException("http: port must be 0..65535 and instances at least 1");
       }
+      String trustProxy = http.getString("trustProxy", "none");
+      if (!TRUST_PROXY.contains(trustProxy)) {
+        throw new ConfigException("http: trustProxy must be one of " + TRUST_PROXY + " (got '" + trustProxy + "')");
+      }
       return new TdxConfig(
         http.getString("host", DEFAULT_HOST),
         port,
         instances,
+        trustProxy,
         dataDir,
         WorkspaceConfig.from(json.getJsonObject("workspace"), dataDir),
         Limits.from(json.getJsonObject("limits")),

@@ -70,7 +70,7 @@ public final class HttpVerticle extends VerticleBase {
       serve(message.body());
       message.reply(null);
     });
-    Router router = Router.router(vertx);
+    Router router = Router.router(vertx).allowForward(AbsoluteUrls.trusted(config.trustProxy()));
     router.route().handler(new UriCheck());
     router.route().handler(new AdmissionHandler(admission));
     router.get("/tdx/services").handler(Parameters.only()).handler(this::listServices);

@@ -200,7 +200,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
         return;
       }
       JsonResponse.end(ctx.response().setStatusCode("DOWNLOADING".equals(part.getString("state")) ? 202 : 201)
-        .putHeader(HttpHeaders.LOCATION, part.getString("location")), part);
+        .putHeader(HttpHeaders.LOCATION, AbsoluteUrls.of(ctx, part.getString("location"))), part);
     }).onFailure(ctx::fail);
   }
 

@@ -32,6 +32,26 @@ final class TxnDocuments {
     return out.toString();
   }
 
+  /** One part of a transaction, for terminals ({@code GET /txn/ID/PART_ID}, {@code Accept: text/plain}). */
+  static String partText(String txn, JsonObject part) {
+    StringBuilder out = new StringBuilder();
+    out.append("part ").append(part.getString("id")).append(" of transaction ").append(txn).append(": ")
+      .append(part.getString("state")).append('\n');
+    line(out, "request", part.getString("method") + " " + part.getString("service"));
+    line(out, "uri", part.getString("uri"));
+    line(out, "status", part.getInteger("status") == null ? null : part.getInteger("status").toString());
+    JsonObject result = part.getJsonObject("result");
+    line(out, "result", result == null ? null : summary(result));
+    line(out, "error", part.getString("error"));
+    return out.toString();
+  }
+
+  static String partHtml(String txn, JsonObject part) {
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Part " + escape(part.getString("id")) + "</title></head>"
+      + "<body><h1>Part " + escape(part.getString("id")) + " of <a href=\"/txn/" + escape(txn) + "\">transaction "
+      + escape(txn) + "</a></h1><pre>" + escape(partText(txn, part)) + "</pre></body></html>\n";
+  }
+
   static String html(JsonObject txn) {
     boolean running = txn.getString("finished") == null && !"ABORTED".equals(txn.getString("state"));
     StringBuilder rows = new StringBuilder();

@@ -78,7 +78,7 @@ final class TxnHandler {
   }
 
   private void created(RoutingContext ctx, JsonObject txn) {
-    JsonResponse.end(ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, txn.getString("location")), txn);
+    JsonResponse.end(ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, AbsoluteUrls.of(ctx, txn.getString("location"))), txn);
   }
 
   /**
@@ -94,7 +94,7 @@ final class TxnHandler {
       if (reply.document().getBoolean("async")) {
         // the commit's work goes on after the 202: its place in flight is held until the transaction finishes
         AdmissionHandler.holdUntil(ctx, txns.awaitFinished(id, TxnClient.HOLD_MILLIS));
-        JsonResponse.end(ctx.response().setStatusCode(202).putHeader(HttpHeaders.LOCATION, "/txn/" + id + "/status"), reply.document());
+        JsonResponse.end(ctx.response().setStatusCode(202).putHeader(HttpHeaders.LOCATION, AbsoluteUrls.of(ctx, "/txn/" + id + "/status")), reply.document());
       } else {
         txns.awaitFinished(id, TxnClient.HOLD_MILLIS).onSuccess(done -> outcome(ctx, done.document())).onFailure(ctx::fail);
       }
@@ -142,11 +142,19 @@ final class TxnHandler {
 
   private static Integer count(RoutingContext ctx) {
     String count = ctx.request().getParam("count");
+    int value;
     try {
-      return count == null ? null : Integer.valueOf(count);
+      if (count == null) {
+        return null;
+      }
+      value = Integer.parseInt(count);
     } catch (NumberFormatException e) {
       throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "count=" + count + " is not a number");
     }
+    if (value < 0) {
+      throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "count=" + count + " is negative");
+    }
+    return value;
   }
 
   private void abort(RoutingContext ctx) {
@@ -164,7 +172,7 @@ final class TxnHandler {
       String state = txn.getString("state");
       HttpServerResponse response = ctx.response();
       if (txn.getString("finished") != null) {
-        response.setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/txn/" + id);
+        response.setStatusCode(303).putHeader(HttpHeaders.LOCATION, AbsoluteUrls.of(ctx, "/txn/" + id));
       } else {
         response.putHeader(HttpHeaders.RETRY_AFTER, "1");
       }
@@ -196,11 +204,12 @@ final class TxnHandler {
     String part = ctx.pathParam("part");
     txns.send(ctx.pathParam("id"), new TxnRequest.GetPart(part)).onSuccess(reply -> {
       String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
-      if (accept == null || !accept.contains("text/csv")) {
-        json(ctx, reply.document());
+      if (accept != null && accept.contains("text/csv")) {
+        csv(ctx, reply);
         return;
       }
-      csv(ctx, reply);
+      String txn = ctx.pathParam("id");
+      render(ctx, reply.document(), () -> TxnDocuments.partHtml(txn, reply.document()), () -> TxnDocuments.partText(txn, reply.document()));
     }).onFailure(ctx::fail);
   }
 

@@ -96,8 +96,9 @@ public sealed interface TxnRequest {
   }
 
   /**
-   * Commits the listed parts in order; {@code count}, when not null, must match. Without a list
-   * (synchronous protocol) it commits the first {@code count} parts once they have arrived.
+   * Commits the listed parts, run in the order the server received them; {@code count}, when not
+   * null, must match in the synchronous protocol and is not checked in the asynchronous one.
+   * Without a list (synchronous protocol) it commits the first {@code count} parts once they have arrived.
    */
   record Commit(List<String> parts, Integer count) implements TxnRequest {
     public JsonObject toJson() {

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -308,7 +309,8 @@ public final class TxnVerticle extends VerticleBase {
 
   private TxnReply commit(Transaction txn, TxnRequest.Commit commit) {
     if (txn.commitList != null) {
-      if (txn.commitList.equals(commit.parts())) {
+      if (commit.parts() != null && commit.parts().size() == txn.commitList.size()
+        && Set.copyOf(txn.commitList).equals(Set.copyOf(commit.parts()))) { // the same parts, listed in any order
         return TxnReply.of(txn.toJson());
       }
       throw new ProblemException(409, "commit-conflict", "Different commit",
@@ -319,7 +321,8 @@ public final class TxnVerticle extends VerticleBase {
     if (commit.parts() == null && !txn.async) {
       return commitCount(txn, commit.count());
     }
-    CommitCheck.check(txn, commit.parts(), commit.count());
+    // LogicBlox's client counts every part request it made, refused ones too: an asynchronous list is not counted
+    CommitCheck.check(txn, commit.parts(), txn.async ? null : commit.count());
     startCommit(txn, commit.parts());
     return TxnReply.of(txn.toJson());
   }
@@ -329,9 +332,14 @@ public final class TxnVerticle extends VerticleBase {
    * the order they were started; parts that do not arrive within the idle timeout abort it.
    */
   private TxnReply commitCount(Transaction txn, Integer count) {
-    if (count == null || count < 1) {
+    if (count == null) {
       throw ProblemException.badRequest("bad-commit", "Bad commit",
         "a commit without a list of parts needs ?count=N, the number of parts (synchronous protocol)");
+    }
+    if (count < 1) {
+      throw ProblemException.badRequest("bad-count", "Bad count", "count=" + count
+        + ": a synchronous commit runs once count parts have arrived, so count must be at least 1;"
+        + " transaction " + txn.id + " has " + txn.parts.size() + " parts so far and stays open").with("count", count);
     }
     if (txn.expected != null && !txn.expected.equals(count)) {
       throw new ProblemException(409, "commit-conflict", "Different commit",
@@ -369,7 +377,9 @@ public final class TxnVerticle extends VerticleBase {
 
   /** Starts the workspace transaction once every listed part is received; a part that failed fails it. */
   private void runWhenReady(Transaction txn) {
-    List<Part> listed = txn.commitList.stream().map(txn.parts::get).toList();
+    // parts run in the order the server received them, whatever the order of the list: the list says which
+    Set<String> chosen = Set.copyOf(txn.commitList);
+    List<Part> listed = txn.parts.values().stream().filter(p -> chosen.contains(p.id)).toList();
     Part failed = listed.stream().filter(p -> p.state == PartState.FAILED).findFirst().orElse(null);
     if (failed != null) {
       finish(txn, TxnState.FAILED, "part " + failed.id + " could not be received: " + failed.error);

@@ -1,5 +1,6 @@
 package io.tdx.postgres;
 
+import io.tdx.Locations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +97,7 @@ class OutageTest {
     String txn = startTransaction();
     HttpResponse<Buffer> part = tdx.post("/products?txn=" + txn, manyProducts(300_000));
     assertEquals(201, part.statusCode(), part.bodyAsString());
-    String partId = part.getHeader("Location").substring(part.getHeader("Location").lastIndexOf('/') + 1);
+    String partId = Locations.path(part.getHeader("Location")).substring(Locations.path(part.getHeader("Location")).lastIndexOf('/') + 1);
     HttpResponse<Buffer> commit = tdx.send(HttpMethod.POST, "/txn/" + txn + "/commit",
       new JsonObject().put("parts", new JsonArray().add(partId)).encode());
     assertEquals(202, commit.statusCode(), commit.bodyAsString());

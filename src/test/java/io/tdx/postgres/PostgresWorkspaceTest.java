@@ -1,5 +1,6 @@
 package io.tdx.postgres;
 
+import io.tdx.Locations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -149,7 +150,7 @@ class PostgresWorkspaceTest {
       products.append(sku).append('-').append(n).append(",1.00\n");
       sales.append(sku).append('-').append(n).append(",S1,1,1\n");
     }
-    String txn = tdx.send(HttpMethod.POST, "/txn/start?async=true", "").getHeader("Location");
+    String txn = Locations.path(tdx.send(HttpMethod.POST, "/txn/start?async=true", "").getHeader("Location"));
     String id = id(txn);
     assertEquals(201, tdx.post("/products?txn=" + id, products.toString()).statusCode());
     assertEquals(201, tdx.post("/sales?txn=" + id, sales.toString()).statusCode());
@@ -316,7 +317,7 @@ class PostgresWorkspaceTest {
     try (TestServer tdx = start(UnaryOperator.identity()); Connection sql = TestWorkspace.connect(dataDir)) {
       HttpResponse<Buffer> started = tdx.send(HttpMethod.POST, "/txn/start?async=true", "");
       assertEquals(201, started.statusCode(), started.bodyAsString());
-      String txn = started.getHeader("Location");
+      String txn = Locations.path(started.getHeader("Location"));
       String sales = part(tdx, "/sales", txn, "SKU,STORE,WEEK,UNITS\nN1,S1,1,10\nZZ,S1,1,5\n");
       String products = part(tdx, "/products", txn, "SKU,PRICE\nN1,1.00\n");
       HttpResponse<Buffer> committed = tdx.send(HttpMethod.POST, txn + "/commit",
@@ -362,7 +363,7 @@ class PostgresWorkspaceTest {
   private static String part(TestServer tdx, String service, String txn, String csv) {
     HttpResponse<Buffer> part = tdx.post(service + "?txn=" + id(txn), csv);
     assertEquals(201, part.statusCode(), part.bodyAsString());
-    return part.getHeader("Location");
+    return Locations.path(part.getHeader("Location"));
   }
 
   private static String id(String location) {

@@ -1,0 +1,34 @@
+package io.tdx.http;
+
+import io.vertx.ext.web.AllowForwardHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+
+/**
+ * {@code Location} headers as absolute URLs, built from the URL the client used: the request's
+ * scheme and {@code Host}, or a trusted proxy's {@code Forwarded} / {@code X-Forwarded-*}
+ * headers (Vert.x Web reads them when the router allows them, {@code http.trustProxy}).
+ */
+final class AbsoluteUrls {
+  private AbsoluteUrls() {
+  }
+
+  /** The absolute URL of {@code path} (a path and query) on the server the request reached. */
+  static String of(RoutingContext ctx, String path) {
+    String requested = ctx.request().absoluteURI();
+    if (requested == null) {
+      return path; // an HTTP/1.0 request without a Host: the path is all there is to say
+    }
+    URI base = URI.create(requested);
+    return base.getScheme() + "://" + base.getRawAuthority() + path;
+  }
+
+  static AllowForwardHeaders trusted(String trustProxy) {
+    return switch (trustProxy) {
+      case "forwarded" -> AllowForwardHeaders.FORWARD;
+      case "x-forwarded" -> AllowForwardHeaders.X_FORWARD;
+      case "all" -> AllowForwardHeaders.ALL;
+      default -> AllowForwardHeaders.NONE;
+    };
+  }
+}
