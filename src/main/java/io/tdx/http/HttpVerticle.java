@@ -77,6 +77,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/tdx/services/reload").handler(Parameters.only()).handler(this::reloadServices);
     router.get("/tdx/cluster").handler(Parameters.only()).handler(this::cluster);
     new TxnHandler(txns, () -> services).route(router);
+    new LbAsyncHandler(txns, () -> services).route(router);
     router.route().handler(this::service);
     ProblemHandler problems = new ProblemHandler();
     router.route().failureHandler(problems);

@@ -35,23 +35,31 @@ final class ImportResponder {
       .putHeader("TDX-Rows-Rejected", String.valueOf(summary.getLong("rejected")));
   }
 
+  /** An import aborted by abort_on_error, answered as JSON. */
+  static ProblemException aborted(JsonObject summary) {
+    return new ProblemException(422, "rows-rejected", "Import aborted",
+      summary.getLong("rejected") + " rows were rejected and abort_on_error=true: nothing was written")
+      .with("summary", summary);
+  }
+
+  /** Whether an import not answered as JSON is answered with its error file (else its one-line summary). */
+  static boolean sendsErrorFile(boolean aborted, ReturnErrors returnErrors, long rejected) {
+    return aborted || returnErrors == ReturnErrors.ALWAYS || (returnErrors == ReturnErrors.ON_ERROR && rejected > 0);
+  }
+
   /** Sends the answer; the returned future completes once the error file may be deleted. */
   static Future<Void> respond(RoutingContext ctx, ImportResult result, ImportOptions options, CsvDialect dialect) {
     HttpServerResponse response = ctx.response();
     counts(response, result.toJson());
     boolean json = Negotiation.wantsJson(ctx);
     if (result.aborted() && json) {
-      ctx.fail(new ProblemException(422, "rows-rejected", "Import aborted",
-        result.rejected() + " rows were rejected and abort_on_error=true: nothing was written")
-        .with("summary", result.toJson()));
+      ctx.fail(aborted(result.toJson()));
       return Future.succeededFuture();
     }
     if (json) {
       return JsonResponse.end(response, result.toJson());
     }
-    boolean errorFile = result.aborted() || options.returnErrors() == ReturnErrors.ALWAYS
-      || (options.returnErrors() == ReturnErrors.ON_ERROR && result.rejected() > 0);
-    if (errorFile) {
+    if (sendsErrorFile(result.aborted(), options.returnErrors(), result.rejected())) {
       response.setStatusCode(result.aborted() ? 422 : 200);
       if (result.errorFile() == null) {
         return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")

@@ -42,8 +42,8 @@ import java.util.UUID;
  */
 final class ServiceHandler implements Handler<RoutingContext> {
   private static final Set<String> IMPORT_PARAMETERS =
-    Set.of("abort_on_error", "return_errors", "ignore_unknown_columns", "txn", "uri");
-  private static final Set<String> EXPORT_PARAMETERS = Set.of("txn", "uri");
+    Set.of("abort_on_error", "return_errors", "ignore_unknown_columns", "txn", "uri", "lb_async");
+  private static final Set<String> EXPORT_PARAMETERS = Set.of("txn", "uri", "lb_async");
   private final ServiceDefinition service;
   private final Jobs jobs;
   private final TxnClient txns;
@@ -74,6 +74,10 @@ final class ServiceHandler implements Handler<RoutingContext> {
     rejectUnknownParameters(ctx.request(), EXPORT_PARAMETERS);
     String txn = ctx.request().getParam("txn");
     String uri = ctx.request().getParam("uri");
+    if (lbAsync(ctx, txn)) {
+      lbAsync(ctx, "GET", null, uri, null);
+      return;
+    }
     if (txn != null) {
       addPart(ctx, txn, "GET", null, uri, null);
       return;
@@ -113,6 +117,10 @@ final class ServiceHandler implements Handler<RoutingContext> {
       throw ProblemException.badRequest("body-and-uri", "Body or URI", "an import takes a body or uri=, not both");
     }
     ContentDecoding coding = uri == null ? ContentDecoding.of(request.getHeader(HttpHeaders.CONTENT_ENCODING)) : null;
+    if (lbAsync(ctx, txn)) {
+      lbAsync(ctx, request.method().name(), options, uri, coding);
+      return;
+    }
     if (txn != null) {
       addPart(ctx, txn, request.method().name(), options, uri, coding);
       return;
@@ -173,16 +181,69 @@ final class ServiceHandler implements Handler<RoutingContext> {
    */
   private void addPart(RoutingContext ctx, String txn, String method, ImportOptions options, String uri,
                        ContentDecoding coding) {
+    receive(ctx, txn, method, options, uri, coding, pausedBody(ctx, method, uri)).onSuccess(part -> {
+      if (!part.getBoolean("async", true)) {
+        AdmissionHandler.workDone(ctx); // received; the wait for the commit is not work (the commit counts)
+        holdUntilFinished(ctx, txn, part.getString("id"));
+        return;
+      }
+      JsonResponse.end(ctx.response().setStatusCode("DOWNLOADING".equals(part.getString("state")) ? 202 : 201)
+        .putHeader(HttpHeaders.LOCATION, AbsoluteUrls.of(ctx, part.getString("location"))), part);
+    }).onFailure(ctx::fail);
+  }
+
+  /** {@code lb_async=true}: a single request, not a part of a transaction the client runs. */
+  private static boolean lbAsync(RoutingContext ctx, String txn) {
+    boolean async = ImportOptions.flag(ctx.request()::getParam, "lb_async");
+    if (async && txn != null) {
+      throw ProblemException.badRequest("bad-parameter", "Bad query parameter",
+        "lb_async=true makes a single request asynchronous; a part of transaction " + txn + " is answered by the transaction's protocol");
+    }
+    return async;
+  }
+
+  /**
+   * LogicBlox's generic asynchronous request: run as a transaction of this one part, committed
+   * once its body is received; {@code 202} with the polling URL (see {@link LbAsyncHandler}).
+   */
+  private void lbAsync(RoutingContext ctx, String method, ImportOptions options, String uri, ContentDecoding coding) {
+    TimedBody body = pausedBody(ctx, method, uri);
+    JsonObject origin = LbAsyncHandler.origin(ctx, options == null ? null : options.returnErrors());
+    txns.begin(true, origin).compose(started -> {
+      String id = started.document().getString("id");
+      return receive(ctx, id, method, options, uri, coding, body)
+        .compose(part -> txns.send(id, new TxnRequest.Commit(java.util.List.of(part.getString("id")), null)))
+        .recover(failure -> txns.send(id, new TxnRequest.Abort("the request could not be received: " + failure.getMessage()))
+          .transform(aborted -> Future.failedFuture(failure)))
+        .map(committed -> id);
+    }).onSuccess(id -> {
+      // the request's work goes on after the 202: its place in flight is held until it finishes
+      AdmissionHandler.holdUntil(ctx, txns.awaitFinished(id, TxnClient.HOLD_MILLIS));
+      String polling = AbsoluteUrls.of(ctx, LbAsyncHandler.polling(id));
+      JsonResponse.end(ctx.response().setStatusCode(202).putHeader(HttpHeaders.LOCATION, polling),
+        new JsonObject().put("lb_async_id", id).put("location", polling).put("state", "RUNNING"));
+    }).onFailure(ctx::fail);
+  }
+
+  /** An import's body, paused until the owner has answered (no chunk is lost across the hops before the pipe); else null. */
+  private TimedBody pausedBody(RoutingContext ctx, String method, String uri) {
+    if (method.equals("GET") || uri != null) {
+      return null;
+    }
+    TimedBody timed = timed(ctx);
+    timed.pause();
+    return timed;
+  }
+
+  /** Adds the part and receives its body (or has its file checked); completes with the part's document. */
+  private Future<JsonObject> receive(RoutingContext ctx, String txn, String method, ImportOptions options, String uri,
+                                     ContentDecoding coding, TimedBody timed) {
     HttpServerRequest request = ctx.request();
     boolean export = method.equals("GET");
-    boolean body = !export && uri == null;
-    TimedBody timed = body ? timed(ctx) : null;
-    if (body) {
-      timed.pause(); // no chunk is lost across the hops before the pipe
-    }
+    boolean body = timed != null;
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     long contentLength = length == null || !body ? -1 : parseLength(length);
-    txns.send(txn, new TxnRequest.AddPart(service.prefix(), method, options, contentLength, uri, coding == ContentDecoding.IDENTITY))
+    return txns.send(txn, new TxnRequest.AddPart(service.prefix(), method, options, contentLength, uri, coding == ContentDecoding.IDENTITY))
       .compose(added -> {
       if (export) {
         return Future.succeededFuture(added.document());
@@ -193,15 +254,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
         return added.document().getBoolean("async") ? Future.succeededFuture(added.document()) : checked;
       }
       return spool(ctx, txn, added, timed, coding);
-    }).onSuccess(part -> {
-      if (!part.getBoolean("async", true)) {
-        AdmissionHandler.workDone(ctx); // received; the wait for the commit is not work (the commit counts)
-        holdUntilFinished(ctx, txn, part.getString("id"));
-        return;
-      }
-      JsonResponse.end(ctx.response().setStatusCode("DOWNLOADING".equals(part.getString("state")) ? 202 : 201)
-        .putHeader(HttpHeaders.LOCATION, AbsoluteUrls.of(ctx, part.getString("location"))), part);
-    }).onFailure(ctx::fail);
+    });
   }
 
   /**

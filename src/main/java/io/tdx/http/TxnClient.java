@@ -70,7 +70,32 @@ final class TxnClient {
   }
 
   Future<TxnReply> begin(boolean async) {
-    return request(addresses.start(), new TxnRequest.Begin(async), timeoutMillis, null);
+    return begin(async, null);
+  }
+
+  /** Starts a transaction; {@code lbAsync} for the one of a single request sent with {@code lb_async=true}. */
+  Future<TxnReply> begin(boolean async, JsonObject lbAsync) {
+    return request(addresses.start(), new TxnRequest.Begin(async, lbAsync), timeoutMillis, null);
+  }
+
+  /**
+   * A finished transaction its client is done with: it leaves its owner's memory, its result
+   * files leave the result store, and its record the workspace; answers its last document.
+   */
+  Future<JsonObject> forget(String txn) {
+    return send(txn, new TxnRequest.Forget()).compose(reply -> {
+      JsonObject document = reply.document();
+      String node = document.getString("node", addresses.node());
+      List<Future<JsonObject>> deleted = document.getJsonArray("parts", new JsonArray()).stream()
+        .map(JsonObject.class::cast).filter(ResultFiles::hasCsv).filter(part -> !ResultFiles.headerOnly(part))
+        .map(part -> cluster.resultsHolder(node).compose(holder -> request(addresses.results(holder),
+          new TxnRequest.DeleteResult(ResultFiles.of(results, document, part.getString("id")).toString()), timeoutMillis, null))
+          .map(TxnReply::document))
+        .toList();
+      return Future.all(new ArrayList<>(deleted))
+        .compose(v -> jobs.run(io.tdx.txn.RecordJobs.delete(txn)))
+        .map(v -> document);
+    });
   }
 
   Future<TxnReply> send(String txn, TxnRequest request) {
@@ -202,6 +227,12 @@ final class TxnClient {
     return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
   }
 
+  /** The same parts as a commit listed, in any order. */
+  private static boolean sameParts(List<String> listed, JsonArray committed) {
+    return listed != null && committed != null && listed.size() == committed.size()
+      && java.util.Set.copyOf(listed).equals(java.util.Set.copyOf(committed.stream().map(String::valueOf).toList()));
+  }
+
   private static final java.util.regex.Pattern UUID_FORM =
     java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -234,10 +265,9 @@ final class TxnClient {
           "no transaction " + txn + " (never started, or purged after its retention time)").with("transaction", txn));
       }
       JsonObject document = new JsonObject(found.get());
-      if (request instanceof TxnRequest.Get || request instanceof TxnRequest.Poll
+      if (request instanceof TxnRequest.Get || request instanceof TxnRequest.Poll || request instanceof TxnRequest.Forget
         || request instanceof TxnRequest.Abort && "ABORTED".equals(document.getString("state"))
-        || request instanceof TxnRequest.Commit commit && commit.parts() != null
-          && new JsonArray(List.copyOf(commit.parts())).equals(document.getJsonArray("commit"))) {
+        || request instanceof TxnRequest.Commit commit && sameParts(commit.parts(), document.getJsonArray("commit"))) {
         return TxnReply.of(document); // as its owner answered: a repeated abort or commit is idempotent
       }
       if (request instanceof TxnRequest.GetPart get) {

@@ -180,7 +180,7 @@ final class TxnHandler {
     }).onFailure(ctx::fail);
   }
 
-  private static long waitSeconds(RoutingContext ctx) {
+  static long waitSeconds(RoutingContext ctx) {
     String wait = ctx.request().getParam("wait");
     try {
       long seconds = wait == null ? 0 : Long.parseLong(wait);

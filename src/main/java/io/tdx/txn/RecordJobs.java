@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Jobs that write and purge transaction records in the workspace, each in a workspace transaction of its own. */
-final class RecordJobs {
+public final class RecordJobs {
   private RecordJobs() {
   }
 
@@ -39,6 +39,15 @@ final class RecordJobs {
   static TxnRecord record(TxnDocument document) {
     return new TxnRecord(document.id(), document.state().name(), document.created(), document.finished(),
       document.toJson().encode());
+  }
+
+  /** Deletes one transaction's record. */
+  public static Job<Integer> delete(String id) {
+    return workspace -> {
+      try (WorkspaceSession session = workspace.session()) {
+        return session.deleteTransaction(id);
+      }
+    };
   }
 
   static Job<Integer> purge(Instant before) {

@@ -110,6 +110,10 @@ public final class ResultStore extends VerticleBase {
       store(store).onComplete(done -> message.reply(done.succeeded() ? TxnReply.of(new JsonObject())
         : TxnReply.refused(new ProblemException(500, "result-not-stored", "Result not stored", "result " + store.file()
           + " could not be stored: " + done.cause().getMessage())), TxnCodec.options(30_000)));
+    } else if (message.body() instanceof TxnRequest.DeleteResult delete) {
+      delete(delete.file()).onComplete(done -> message.reply(done.succeeded() ? TxnReply.of(new JsonObject().put("deleted", done.result()))
+        : TxnReply.refused(new ProblemException(500, "result-not-deleted", "Result not deleted", "result " + delete.file()
+          + " could not be deleted: " + done.cause().getMessage())), TxnCodec.options(30_000)));
     } else if (message.body() instanceof TxnRequest.ReadResult read) {
       read(read).onComplete(done -> message.reply(done.succeeded() ? done.result() : TxnReply.refused(
         new ProblemException(404, "result-missing", "Result missing", "result " + read.file() + " cannot be read: "
@@ -145,6 +149,30 @@ public final class ResultStore extends VerticleBase {
             (int) Math.max(0, Math.min(TxnRequest.ReadResult.CHUNK, size - read.offset())))
           .map(bytes -> new TxnReply(new JsonObject().put("size", size), null, null, bytes, null)))
         .eventually(opened::close));
+  }
+
+  /** Deletes a result file its client is done with; its bytes leave the budget. True when there was one. */
+  private Future<Boolean> delete(String name) {
+    Path file;
+    try {
+      file = local(name);
+    } catch (IllegalArgumentException notOurs) {
+      return Future.failedFuture(notOurs);
+    }
+    return vertx.fileSystem().props(file.toString())
+      .compose(props -> vertx.fileSystem().delete(file.toString()).map(v -> {
+        long minute = minute(file);
+        long left = minutes.getOrDefault(minute, 0L) - props.size();
+        if (minutes.containsKey(minute)) {
+          if (left > 0) {
+            minutes.put(minute, left);
+          } else {
+            minutes.remove(minute);
+          }
+          total -= Math.min(props.size(), props.size() + Math.min(0, left));
+        }
+        return true;
+      }), absent -> Future.succeededFuture(false));
   }
 
   /** Writes a chunk of a result handed over by a node that leaves; the last one counts it against this store's budget. */

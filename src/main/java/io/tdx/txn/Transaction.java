@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A transaction and its parts, owned and changed by one {@link TxnVerticle} only. */
 final class Transaction {
@@ -31,10 +32,18 @@ final class Transaction {
   boolean recorded;
   private int partCounter;
 
-  Transaction(String id, boolean async, String node) {
+  /** A single request sent with lb_async=true: how it asked to be answered; else null. */
+  final JsonObject lbAsync;
+  /** Set by a {@link TxnRequest.Cancel} while the workspace transaction runs; its job reads it. */
+  final AtomicBoolean cancelled = new AtomicBoolean();
+  /** Why it was cancelled while it ran. */
+  String cancelCause;
+
+  Transaction(String id, boolean async, String node, JsonObject lbAsync) {
     this.id = id;
     this.async = async;
     this.node = node;
+    this.lbAsync = lbAsync;
   }
 
   String nextPartId() {
@@ -44,7 +53,7 @@ final class Transaction {
   /** Its document now. */
   TxnDocument document() {
     return new TxnDocument(id, async, state, created, committed, finished,
-      parts.values().stream().map(p -> p.document(id)).toList(), commitList, cause, node);
+      parts.values().stream().map(p -> p.document(id)).toList(), commitList, cause, node, lbAsync);
   }
 
   JsonObject toJson() {

@@ -7,6 +7,7 @@ import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
 import io.tdx.problem.ProblemException;
 import io.tdx.service.ServiceDefinition;
+import io.tdx.stream.Cancellation;
 import io.tdx.stream.ContentDecoding;
 import io.tdx.worker.GroupableJob;
 import io.tdx.worker.JobOutcome;
@@ -27,13 +28,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The commit of a transaction: stages every listed import from its spool file, then applies the
  * parts in the listed order in one workspace transaction. Exports write their CSV to their
  * result file and see the imports before them. Any failing part rolls everything back.
  */
-record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAccess files)
+record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAccess files, AtomicBoolean cancelled)
   implements GroupableJob<TransactionJob.Outcome> {
 
   /**
@@ -84,6 +86,7 @@ record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAc
 
   @Override
   public Outcome run(Workspace workspace) throws Exception {
+    Cancellation.check(cancelled);
     try (WorkspaceSession session = workspace.session()) {
       Map<String, StagedImport> staged = new LinkedHashMap<>();
       for (Work part : parts) {
@@ -94,6 +97,7 @@ record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAc
           ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
           staged.put(part.id(), session.stage(request, body, part.resultFile()));
         } catch (ProblemException e) {
+          Cancellation.check(cancelled); // a read cut short by the cancel is no failure of the part
           return failed(session, part, e.status(), e.getMessage(), staged);
         }
       }
@@ -109,6 +113,7 @@ record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAc
       if (committed != null) {
         return committed;
       }
+      Cancellation.check(cancelled);
       PartOutcome failing = outcomes.values().stream().filter(o -> o.state() == PartState.FAILED).findFirst().orElseThrow();
       Work part = parts.stream().filter(w -> w.id().equals(failing.id())).findFirst().orElseThrow();
       String cause = "part " + part.id() + " (" + part.method() + " " + part.service().prefix() + ") failed: " + failing.error();
@@ -182,10 +187,9 @@ record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAc
 
   /** The part's body: spooled (a remote file as fetched, decompressed here), or read in place by URI. */
   private InputStream body(Work part) throws Exception {
-    if (part.body() == null && part.memory() == null) {
-      return files.open(part.uri());
-    }
-    return part.uri() != null ? FileAccess.openSpooled(part.uri(), part.body()) : part.received();
+    InputStream body = part.body() == null && part.memory() == null ? files.open(part.uri())
+      : part.uri() != null ? FileAccess.openSpooled(part.uri(), part.body()) : part.received();
+    return Cancellation.watch(body, cancelled);
   }
 
   private PartOutcome export(WorkspaceSession.WorkspaceTransaction tx, Work part,
@@ -201,7 +205,7 @@ record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAc
       }
     }
     Files.createDirectories(part.resultFile().getParent());
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part.resultFile()), 1 << 16)) {
+    try (OutputStream out = new BufferedOutputStream(Cancellation.watch(Files.newOutputStream(part.resultFile()), cancelled), 1 << 16)) {
       ExportSummary summary = tx.export(part.service(), out);
       return new PartOutcome(part.id(), PartState.DONE, 200, new JsonObject().put("rows", summary.rows()), null);
     }

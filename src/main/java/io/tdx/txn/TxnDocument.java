@@ -15,9 +15,10 @@ import java.util.List;
  *
  * @param commit the parts listed at commit, in order (null until it commits)
  * @param node   the node that owns it, in a cluster (its result files are there); null on a server of its own
+ * @param lbAsync for a single request sent with {@code lb_async=true}, how it asked to be answered; else null
  */
 public record TxnDocument(String id, boolean async, TxnState state, Instant created, Instant committed, Instant finished,
-                          List<PartDocument> parts, List<String> commit, String cause, String node) {
+                          List<PartDocument> parts, List<String> commit, String cause, String node, JsonObject lbAsync) {
 
   /**
    * A part of the document.
@@ -69,7 +70,7 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
    */
   static TxnDocument unfinished(String id, boolean async, Instant created, boolean committing, Instant now, String cause) {
     return new TxnDocument(id, async, committing ? TxnState.FAILED : TxnState.ABORTED, created, null, now, List.of(), null,
-      cause, null);
+      cause, null, null);
   }
 
   /** The document once the commit ran: its end, and each part's outcome. */
@@ -80,7 +81,7 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
         .map(o -> part.ran(o.state(), o.status(), o.result(), o.error())).orElse(part));
     }
     return new TxnDocument(id, async, state, created, committed, finished, List.copyOf(ran), commit,
-      cause != null ? cause : this.cause, node);
+      cause != null ? cause : this.cause, node, lbAsync);
   }
 
   public boolean isFinished() {
@@ -108,6 +109,9 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
     if (node != null) {
       json.put("node", node);
     }
+    if (lbAsync != null) {
+      json.put("lb_async", lbAsync);
+    }
     return json;
   }
 
@@ -119,7 +123,8 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
     JsonArray commit = json.getJsonArray("commit");
     return new TxnDocument(id, json.getBoolean("async", true), TxnState.valueOf(json.getString("state")),
       instant(json.getString("created")), instant(json.getString("committed")), instant(json.getString("finished")), parts,
-      commit == null ? null : commit.stream().map(String::valueOf).toList(), json.getString("cause"), json.getString("node"));
+      commit == null ? null : commit.stream().map(String::valueOf).toList(), json.getString("cause"), json.getString("node"),
+      json.getJsonObject("lb_async"));
   }
 
   private static Instant instant(String text) {

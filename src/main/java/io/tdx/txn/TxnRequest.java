@@ -26,10 +26,17 @@ public sealed interface TxnRequest {
     return null;
   }
 
-  /** Starts a transaction; replies with its document. */
-  record Begin(boolean async) implements TxnRequest {
+  /**
+   * Starts a transaction; replies with its document. {@code lbAsync}, for a single request sent
+   * with {@code lb_async=true}, says how that request asked to be answered (its {@code Accept}).
+   */
+  record Begin(boolean async, JsonObject lbAsync) implements TxnRequest {
+    public Begin(boolean async) {
+      this(async, null);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("type", "Begin").put("async", async);
+      return new JsonObject().put("type", "Begin").put("async", async).put("lbAsync", lbAsync);
     }
   }
 
@@ -111,6 +118,31 @@ public sealed interface TxnRequest {
   record Abort(String reason) implements TxnRequest {
     public JsonObject toJson() {
       return new JsonObject().put("type", "Abort").put("reason", reason);
+    }
+  }
+
+  /**
+   * Aborts the transaction even while its workspace transaction runs (the DELETE of an
+   * {@code lb_async} request's polling URL): it stops at its next read or write of a body or
+   * result and rolls back; past that point it finishes as it would have.
+   */
+  record Cancel(String reason) implements TxnRequest {
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "Cancel").put("reason", reason);
+    }
+  }
+
+  /** A finished transaction leaves its owner's memory; replies with its document (to delete its record and results). */
+  record Forget() implements TxnRequest {
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "Forget");
+    }
+  }
+
+  /** Deletes a result file of a node's result store (its bytes no longer count against the budget). */
+  record DeleteResult(String file) implements TxnRequest {
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "DeleteResult").put("file", file);
     }
   }
 
@@ -198,7 +230,7 @@ public sealed interface TxnRequest {
   static TxnRequest fromJson(JsonObject json, Buffer data) {
     String type = json.getString("type");
     return switch (type) {
-      case "Begin" -> new Begin(json.getBoolean("async"));
+      case "Begin" -> new Begin(json.getBoolean("async"), json.getJsonObject("lbAsync"));
       case "AddPart" -> new AddPart(json.getString("service"), json.getString("method"), options(json.getJsonObject("options")),
         json.getLong("contentLength"), json.getString("uri"), json.getBoolean("plain"));
       case "PartReceived" -> new PartReceived(json.getString("part"), json.getLong("bytes"), json.getString("error"),
@@ -208,6 +240,9 @@ public sealed interface TxnRequest {
       case "Commit" -> new Commit(json.getJsonArray("parts") == null ? null
         : json.getJsonArray("parts").stream().map(String::valueOf).toList(), json.getInteger("count"));
       case "Abort" -> new Abort(json.getString("reason"));
+      case "Cancel" -> new Cancel(json.getString("reason"));
+      case "Forget" -> new Forget();
+      case "DeleteResult" -> new DeleteResult(json.getString("file"));
       case "Get" -> new Get();
       case "GetPart" -> new GetPart(json.getString("part"));
       case "Poll" -> new Poll(json.getLong("waitMillis"));

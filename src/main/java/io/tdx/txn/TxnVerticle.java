@@ -136,8 +136,9 @@ public final class TxnVerticle extends VerticleBase {
         .with("retryAfter", 1)));
       return;
     }
-    Transaction txn = new Transaction(UUID.randomUUID().toString(), ((TxnRequest.Begin) message.body()).async(),
-      registry.clustered() ? addresses.node() : null);
+    TxnRequest.Begin begin = (TxnRequest.Begin) message.body();
+    Transaction txn = new Transaction(UUID.randomUUID().toString(), begin.async(), registry.clustered() ? addresses.node() : null,
+      begin.lbAsync());
     transactions.put(txn.id, txn);
     open++;
     journal.started(txn);
@@ -183,6 +184,10 @@ public final class TxnVerticle extends VerticleBase {
       return commit(txn, commit);
     } else if (request instanceof TxnRequest.Abort abort) {
       return abort(txn, abort);
+    } else if (request instanceof TxnRequest.Cancel cancel) {
+      return cancel(txn, cancel);
+    } else if (request instanceof TxnRequest.Forget) {
+      return forgotten(txn);
     } else if (request instanceof TxnRequest.GetPart get) {
       return part(txn, get.part());
     } else if (request instanceof TxnRequest.Poll poll) {
@@ -399,7 +404,15 @@ public final class TxnVerticle extends VerticleBase {
       .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.memory, p.uri, p.resultFile,
         p.body != null ? p.spooled : p.inMemory)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
-    jobs.run(new TransactionJob(txn.id, txn.document(), work, files)).onComplete(done -> {
+    jobs.run(new TransactionJob(txn.id, txn.document(), work, files, txn.cancelled)).onComplete(done -> {
+      if (done.failed() && txn.cancelled.get()) {
+        listed.forEach(p -> {
+          p.state = PartState.DISCARDED;
+          p.error = "not applied: " + txn.cancelCause;
+        });
+        finish(txn, TxnState.ABORTED, txn.cancelCause + "; it stopped while it ran and nothing was written");
+        return;
+      }
       if (done.failed()) {
         LOG.warn("transaction {} failed", txn.id, done.cause());
         int status = done.cause() instanceof ProblemException problem ? problem.status() : 500;
@@ -568,6 +581,36 @@ public final class TxnVerticle extends VerticleBase {
     requireOpen(txn, "abort");
     abort(txn, request.reason() == null ? "aborted by the client" : request.reason());
     return TxnReply.of(txn.toJson());
+  }
+
+  /**
+   * An lb_async request's client gave up on it: aborted at once when it has not started to run,
+   * else its job stops at its next read or write of a body or result and rolls back.
+   */
+  private TxnReply cancel(Transaction txn, TxnRequest.Cancel cancel) {
+    String reason = cancel.reason() == null ? "aborted by the client" : cancel.reason();
+    if (txn.state == TxnState.OPEN || txn.state == TxnState.COMMITTING && !txn.running) {
+      abort(txn, reason);
+    } else if (txn.state == TxnState.COMMITTING) {
+      txn.cancelCause = reason;
+      txn.cancelled.set(true);
+    }
+    return TxnReply.of(txn.toJson());
+  }
+
+  /** A finished transaction's client is done with it: it leaves memory now, its record and results go next. */
+  private TxnReply forgotten(Transaction txn) {
+    if (!txn.state.finished()) {
+      throw new ProblemException(409, "still-running", "Still running", "transaction " + txn.id + " is "
+        + txn.state + "; it can be deleted once it has finished").with("state", txn.state.name());
+    }
+    if (!txn.recorded) {
+      throw new ProblemException(503, "not-yet-recorded", "Not yet recorded",
+        "transaction " + txn.id + " has finished and its record is being written; retry").with("retryAfter", 1);
+    }
+    JsonObject document = txn.toJson();
+    forget(txn);
+    return TxnReply.of(document);
   }
 
   private void abort(Transaction txn, String cause) {

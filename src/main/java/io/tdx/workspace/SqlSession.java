@@ -168,6 +168,11 @@ final class SqlSession implements WorkspaceSession {
   }
 
   @Override
+  public int deleteTransaction(String id) throws Exception {
+    return inTransaction(tx -> TxnRecords.delete(connection, id));
+  }
+
+  @Override
   public int purgeTransactions(Instant before) throws Exception {
     return inTransaction(tx -> TxnRecords.purge(connection, before));
   }

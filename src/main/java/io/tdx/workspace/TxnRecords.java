@@ -175,6 +175,13 @@ final class TxnRecords {
     return ids;
   }
 
+  static int delete(Connection connection, String id) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?")) {
+      delete.setString(1, id);
+      return delete.executeUpdate();
+    }
+  }
+
   static int purge(Connection connection, Instant before) throws SQLException {
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE finished < ?")) {
       delete.setObject(1, LocalDateTime.ofInstant(before, ZoneOffset.UTC));

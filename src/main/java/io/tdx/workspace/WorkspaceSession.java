@@ -71,6 +71,9 @@ public interface WorkspaceSession extends AutoCloseable {
   /** The ids of every transaction the workspace holds a record of. */
   Set<String> recordedTransactions() throws Exception;
 
+  /** Deletes the record of one transaction (its client is done with it); returns how many went (0 or 1). */
+  int deleteTransaction(String id) throws Exception;
+
   /** Deletes the records of transactions finished before {@code before}; returns how many. */
   int purgeTransactions(java.time.Instant before) throws Exception;
 
