@@ -141,6 +141,30 @@ class ClusterTest extends ThreeNodes {
   }
 
   @Test
+  @DisplayName("lb_async: the request on one node, its polling on a second, its response on a third, freed on the first")
+  void lbAsyncAcrossNodes() throws Exception {
+    int first = next();
+    assertStatus(200, cluster.send(first, "POST", "/products", products("LB", 20)));
+    HttpResponse<String> accepted = cluster.send(first, "POST", "/sales?lb_async=true", sales("LB", 20, "LBA", 5_000));
+    assertStatus(202, accepted);
+    String polling = io.tdx.Locations.path(accepted.headers().firstValue("Location").orElseThrow());
+    HttpResponse<String> done = cluster.send(next(), "GET", polling + "&wait=60", null);
+    assertStatus(303, done);
+    String response = io.tdx.Locations.path(done.headers().firstValue("Location").orElseThrow());
+    HttpResponse<String> answer = cluster.send(next(), "GET", response, null);
+    assertStatus(200, answer);
+    assertEquals("1", answer.headers().firstValue("TDX-Rows-Rejected").orElseThrow());
+    assertTrue(answer.body().contains("NOSUCH,LBA0,1,1,1.00,"), answer.body());
+    assertStatus(200, cluster.send(first, "DELETE", response + "&X-HTTP-Method-Override=GET", null));
+    for (int node = 0; node < 3; node++) {
+      HttpResponse<String> freed = cluster.send(node, "GET", response, null);
+      assertStatus(404, freed);
+      assertTrue(freed.body().contains("unknown-async-request"), freed.body());
+    }
+    assertEquals(5_000L, cluster.count("SELECT count(*) FROM sales WHERE \"STORE\" LIKE 'LBA%'"));
+  }
+
+  @Test
   @DisplayName("the listing and an unknown transaction answer alike on every node")
   void listingOnEveryNode() throws Exception {
     List<String> open = new java.util.ArrayList<>();
