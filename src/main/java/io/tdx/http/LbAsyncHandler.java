@@ -2,23 +2,17 @@ package io.tdx.http;
 
 import io.tdx.load.ImportOptions.ReturnErrors;
 import io.tdx.load.ImportResult;
-import io.tdx.load.ErrorSink;
 import io.tdx.problem.ProblemException;
-import io.tdx.service.CsvDialect;
-import io.tdx.service.ServiceDefinition;
 import io.tdx.service.Services;
 import io.tdx.txn.TxnReply;
 import io.tdx.txn.TxnRequest;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -146,7 +140,7 @@ final class LbAsyncHandler {
       }
       response.setStatusCode(aborted ? 422 : 200);
       if (reply.file() == null) {
-        return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end(headerOnly(part));
+        return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end(TxnHandler.headerOnly(services.get(), part));
       }
       return CsvFileResponse.send(ctx, txns, reply);
     }
@@ -170,14 +164,6 @@ final class LbAsyncHandler {
       .compose(txn -> txns.forget(id))
       .onSuccess(txn -> JsonResponse.end(ctx.response(), new JsonObject().put("lb_async_id", id).put("deleted", true)))
       .onFailure(failure -> ctx.fail(unknown(id, failure)));
-  }
-
-  private Buffer headerOnly(JsonObject part) {
-    List<String> names = new ArrayList<>();
-    part.getJsonObject("result").getJsonArray("header", new JsonArray()).forEach(name -> names.add(String.valueOf(name)));
-    CsvDialect dialect = services.get().byPrefix(part.getString("service")).map(ServiceDefinition::dialect)
-      .orElse(new CsvDialect(',', '"', (char) 0));
-    return Buffer.buffer(ErrorSink.headerOnly(dialect, names));
   }
 
   private static String id(RoutingContext ctx) {

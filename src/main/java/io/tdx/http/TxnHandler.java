@@ -254,12 +254,16 @@ final class TxnHandler {
     }).onFailure(ctx::fail);
   }
 
-  /** The error file of an import with no rejected row, in its service's dialect. */
   private Buffer headerOnly(JsonObject part) {
+    return headerOnly(services.get(), part);
+  }
+
+  /** The error file of an import part with no rejected row, in its service's dialect. */
+  static Buffer headerOnly(Services services, JsonObject part) {
     List<String> names = new ArrayList<>();
-    part.getJsonObject("result").getJsonArray("header").forEach(name -> names.add(String.valueOf(name)));
-    CsvDialect dialect = services.get().byPrefix(part.getString("service")).map(ServiceDefinition::dialect)
-      .orElse(new CsvDialect(',', '"', '"'));
+    part.getJsonObject("result").getJsonArray("header", new io.vertx.core.json.JsonArray()).forEach(name -> names.add(String.valueOf(name)));
+    CsvDialect dialect = services.byPrefix(part.getString("service")).map(ServiceDefinition::dialect)
+      .orElse(new CsvDialect(',', '"', (char) 0));
     return Buffer.buffer(ErrorSink.headerOnly(dialect, names));
   }
 
