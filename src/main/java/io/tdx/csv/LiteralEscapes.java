@@ -1,6 +1,6 @@
 package io.tdx.csv;
 
-import java.io.FilterInputStream;
+import io.tdx.stream.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -12,7 +12,8 @@ import java.io.InputStream;
  * escaped pair through whole, so {@code \\n} stays an escaped backslash followed by {@code n}.
  * Works on bytes: the escape is ASCII, and no byte of a multi-byte UTF-8 character is.
  */
-final class LiteralEscapes extends FilterInputStream {
+final class LiteralEscapes extends BulkInputStream {
+  private final InputStream in;
   private final byte escape;
   private final byte[] raw = new byte[8192];
   private int position;
@@ -23,7 +24,7 @@ final class LiteralEscapes extends FilterInputStream {
   private boolean literal;
 
   LiteralEscapes(InputStream input, char escape) {
-    super(input);
+    this.in = input;
     if (escape > 0x7f) {
       throw new IllegalArgumentException("the escape character must be ASCII, got " + escape);
     }
@@ -31,17 +32,7 @@ final class LiteralEscapes extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] buffer, int offset, int length) throws IOException {
-    if (length == 0) {
-      return 0;
-    }
+  protected int readSome(byte[] buffer, int offset, int length) throws IOException {
     int out = offset;
     int limit = offset + length;
     while (out == offset) {
@@ -88,12 +79,7 @@ final class LiteralEscapes extends FilterInputStream {
   }
 
   @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    return read(new byte[(int) Math.min(n, 8192)]);
+  public void close() throws IOException {
+    in.close();
   }
 }

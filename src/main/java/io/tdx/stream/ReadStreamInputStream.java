@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ended, or a high-water mark of it is buffered). Its {@link StreamBounds} say how many bytes it
  * may bring, how long a reader may wait for the next chunk, and what the reader hears otherwise.
  */
-public final class ReadStreamInputStream extends InputStream {
+public final class ReadStreamInputStream extends BulkInputStream {
   static final long HIGH_WATER = 1 << 20;
   private static final Object END = new Object();
   private final BlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
@@ -116,17 +116,7 @@ public final class ReadStreamInputStream extends InputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] target, int offset, int length) throws IOException {
-    if (length == 0) {
-      return 0;
-    }
+  protected int readSome(byte[] target, int offset, int length) throws IOException {
     while (current == null || position == current.length()) {
       if (finished || !nextChunk()) {
         return -1;
