@@ -73,6 +73,22 @@ class FileUriTest extends ServerTest {
   }
 
   @Test
+  @DisplayName("a synchronous transaction's export part to a URI is answered with its JSON summary, as a request of its own")
+  void synchronousExportPartByUri() throws IOException {
+    tdx.post("/products", ImportTest.PRODUCTS);
+    String txn = tdx.post("/txn/start", "").bodyAsJsonObject().getString("id");
+    String target = java.net.URLEncoder.encode(uri(root.resolve("sync.csv")), StandardCharsets.UTF_8);
+    io.vertx.core.Future<HttpResponse<Buffer>> part = tdx.request(io.vertx.core.http.HttpMethod.GET, "/products?txn=" + txn + "&uri=" + target).send();
+    HttpResponse<Buffer> commit = tdx.post("/txn/" + txn + "/commit?count=1", "");
+    assertEquals(200, commit.statusCode(), commit.bodyAsString());
+    HttpResponse<Buffer> answer = TestServer.await(part);
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertEquals(3, answer.bodyAsJsonObject().getLong("rows"));
+    assertEquals(Files.size(root.resolve("sync.csv")), answer.bodyAsJsonObject().getLong("bytes"));
+    assertEquals(ImportTest.PRODUCTS, Files.readString(root.resolve("sync.csv")));
+  }
+
+  @Test
   @DisplayName("every way out of the roots is a 403 naming the rule")
   void confinement() throws IOException {
     Path outside = dataDir.resolve("secret.csv");

@@ -34,6 +34,10 @@ final class PartResponder {
   private static void done(RoutingContext ctx, TxnClient txns, JsonObject part, TxnReply reply) {
     HttpServerResponse response = ctx.response();
     if ("GET".equals(part.getString("method"))) {
+      if (part.getString("uri") != null) {
+        JsonResponse.end(response, part.getJsonObject("result")); // written to its URI: its summary, as alone
+        return;
+      }
       CsvFileResponse.send(ctx, txns, reply).onFailure(ctx::fail);
       return;
     }
