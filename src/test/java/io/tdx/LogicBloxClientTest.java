@@ -114,6 +114,9 @@ class LogicBloxClientTest extends ServerTest {
       + "Content-Length: 0\r\nConnection: close\r\n\r\n");
     assertEquals(201, named.status(), named.body());
     assertEquals("http://tdx.internal:8080/txn/" + named.json().getString("id"), named.header("Location"));
+    RawHttp.Answer v6 = RawHttp.exchange(tdx.port(), "POST /txn/start?async=true HTTP/1.1\r\nHost: [::1]:8443\r\n"
+      + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    assertEquals("http://[::1]:8443/txn/" + v6.json().getString("id"), v6.header("Location"));
     // without a trusted proxy, forwarded headers are ignored
     HttpResponse<Buffer> forged = TestServer.await(tdx.request(HttpMethod.POST, "/txn/start?async=true")
       .putHeader("X-Forwarded-Proto", "https").putHeader("X-Forwarded-Host", "evil.example").send());

@@ -1,8 +1,8 @@
 package io.tdx.http;
 
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
 
 /**
  * {@code Location} headers as absolute URLs, built from the URL the client used: the request's
@@ -15,12 +15,11 @@ final class AbsoluteUrls {
 
   /** The absolute URL of {@code path} (a path and query) on the server the request reached. */
   static String of(RoutingContext ctx, String path) {
-    String requested = ctx.request().absoluteURI();
-    if (requested == null) {
+    HostAndPort authority = ctx.request().authority();
+    if (authority == null) {
       return path; // an HTTP/1.0 request without a Host: the path is all there is to say
     }
-    URI base = URI.create(requested);
-    return base.getScheme() + "://" + base.getRawAuthority() + path;
+    return ctx.request().scheme() + "://" + authority + path;
   }
 
   static AllowForwardHeaders trusted(String trustProxy) {
