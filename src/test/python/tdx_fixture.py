@@ -32,6 +32,11 @@ PIPES = {"prefix": "/pipes", "table": "pipes", "delimiter": "|", "quote": "\"", 
 
 PRODUCTS_HEADER = "SKU,DESCRIPTION,PRICE\n"
 SALES_HEADER = "SKU,STORE,WEEK,UNITS,REVENUE\n"
+
+# the walk-through's files: three products; four sales of which two are rejected (an unknown SKU, week 54)
+PRODUCTS = PRODUCTS_HEADER + 'A1,"Apple, red",1.50\nB2,Banana,0.25\nC3,Cherry,3.00\n'
+SALES = SALES_HEADER + "A1,S1,1,10,15.00\nB2,S1,1,4,1.00\nZZ,S1,1,1,1.00\nC3,S1,54,1,3.00\n"
+GOOD_SALES = SALES_HEADER + "A1,S1,1,10,15.00\nB2,S1,1,4,1.00\n"
 START_SECONDS = 120
 
 

@@ -7,13 +7,10 @@ import time
 import unittest
 import urllib.parse
 
-from tdx_fixture import PRODUCTS_HEADER, SALES_HEADER, ServerTestCase, module_server
+from tdx_fixture import GOOD_SALES, PRODUCTS, SALES, SALES_HEADER, ServerTestCase, module_server
 
 SERVER = module_server()
 
-PRODUCTS = PRODUCTS_HEADER + 'A1,"Apple, red",1.50\nB2,Banana,0.25\nC3,Cherry,3.00\n'
-SALES = SALES_HEADER + "A1,S1,1,10,15.00\nB2,S1,1,4,1.00\nZZ,S1,1,1,1.00\nC3,S1,54,1,3.00\n"
-GOOD_SALES = SALES_HEADER + "A1,S1,1,10,15.00\nB2,S1,1,4,1.00\n"
 COUNTS = ("TDX-Rows-Read", "TDX-Rows-Inserted", "TDX-Rows-Updated", "TDX-Rows-Deleted", "TDX-Rows-Rejected")
 
 

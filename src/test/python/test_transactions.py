@@ -5,15 +5,11 @@ import io
 import json
 import unittest
 
-from tdx_fixture import PRODUCTS_HEADER, SALES_HEADER, ServerTestCase, module_server
+from tdx_fixture import GOOD_SALES, PRODUCTS, PRODUCTS_HEADER, SALES, SALES_HEADER, ServerTestCase, module_server
 
 from tdx_client import ExportOutcome, TdxError, TransactionFailed, TxnOutcome
 
 SERVER = module_server()
-
-PRODUCTS = PRODUCTS_HEADER + 'A1,"Apple, red",1.50\nB2,Banana,0.25\nC3,Cherry,3.00\n'
-SALES = SALES_HEADER + "A1,S1,1,10,15.00\nB2,S1,1,4,1.00\nZZ,S1,1,1,1.00\nC3,S1,54,1,3.00\n"
-GOOD_SALES = SALES_HEADER + "A1,S1,1,10,15.00\nB2,S1,1,4,1.00\n"
 
 
 def setUpModule():
