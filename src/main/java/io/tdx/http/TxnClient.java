@@ -227,12 +227,6 @@ final class TxnClient {
     return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
   }
 
-  /** The same parts as a commit listed, in any order. */
-  private static boolean sameParts(List<String> listed, JsonArray committed) {
-    return listed != null && committed != null && listed.size() == committed.size()
-      && java.util.Set.copyOf(listed).equals(java.util.Set.copyOf(committed.stream().map(String::valueOf).toList()));
-  }
-
   private static final java.util.regex.Pattern UUID_FORM =
     java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -267,7 +261,8 @@ final class TxnClient {
       JsonObject document = new JsonObject(found.get());
       if (request instanceof TxnRequest.Get || request instanceof TxnRequest.Poll || request instanceof TxnRequest.Forget
         || request instanceof TxnRequest.Abort && "ABORTED".equals(document.getString("state"))
-        || request instanceof TxnRequest.Commit commit && sameParts(commit.parts(), document.getJsonArray("commit"))) {
+        || request instanceof TxnRequest.Commit commit && document.getJsonArray("commit") != null
+          && commit.sameParts(document.getJsonArray("commit").stream().map(String::valueOf).toList())) {
         return TxnReply.of(document); // as its owner answered: a repeated abort or commit is idempotent
       }
       if (request instanceof TxnRequest.GetPart get) {

@@ -108,6 +108,12 @@ public sealed interface TxnRequest {
    * Without a list (synchronous protocol) it commits the first {@code count} parts once they have arrived.
    */
   record Commit(List<String> parts, Integer count) implements TxnRequest {
+    /** Whether this commit lists the same parts as the one taken, in any order: a repeated commit. */
+    public boolean sameParts(List<String> committed) {
+      return parts != null && committed != null && parts.size() == committed.size()
+        && java.util.Set.copyOf(parts).equals(java.util.Set.copyOf(committed));
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("type", "Commit").put("parts", parts == null ? null : new JsonArray(new ArrayList<>(parts)))
         .put("count", count);

@@ -314,8 +314,7 @@ public final class TxnVerticle extends VerticleBase {
 
   private TxnReply commit(Transaction txn, TxnRequest.Commit commit) {
     if (txn.commitList != null) {
-      if (commit.parts() != null && commit.parts().size() == txn.commitList.size()
-        && Set.copyOf(txn.commitList).equals(Set.copyOf(commit.parts()))) { // the same parts, listed in any order
+      if (commit.sameParts(txn.commitList)) {
         return TxnReply.of(txn.toJson());
       }
       throw new ProblemException(409, "commit-conflict", "Different commit",
