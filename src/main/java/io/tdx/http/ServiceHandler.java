@@ -74,7 +74,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     rejectUnknownParameters(ctx.request(), EXPORT_PARAMETERS);
     String txn = ctx.request().getParam("txn");
     String uri = ctx.request().getParam("uri");
-    if (lbAsync(ctx, txn)) {
+    if (wantsLbAsync(ctx, txn)) {
       lbAsync(ctx, "GET", null, uri, null);
       return;
     }
@@ -117,7 +117,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
       throw ProblemException.badRequest("body-and-uri", "Body or URI", "an import takes a body or uri=, not both");
     }
     ContentDecoding coding = uri == null ? ContentDecoding.of(request.getHeader(HttpHeaders.CONTENT_ENCODING)) : null;
-    if (lbAsync(ctx, txn)) {
+    if (wantsLbAsync(ctx, txn)) {
       lbAsync(ctx, request.method().name(), options, uri, coding);
       return;
     }
@@ -193,7 +193,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
   }
 
   /** {@code lb_async=true}: a single request, not a part of a transaction the client runs. */
-  private static boolean lbAsync(RoutingContext ctx, String txn) {
+  private static boolean wantsLbAsync(RoutingContext ctx, String txn) {
     boolean async = ImportOptions.flag(ctx.request()::getParam, "lb_async");
     if (async && txn != null) {
       throw ProblemException.badRequest("bad-parameter", "Bad query parameter",
