@@ -85,7 +85,21 @@ final class ClusterNodes implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws Exception {
+  /**
+   * A port free now, below the ephemeral range: the nodes bind theirs a few seconds later, and
+   * meanwhile Hazelcast's outgoing connections take ephemeral ports, which once took a node's
+   * HTTP port ("Address already in use").
+   */
+  static int freePort() throws Exception {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (ServerSocket free = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return free.getLocalPort();
+      } catch (java.io.IOException taken) {
+        // another one
+      }
+    }
     try (ServerSocket free = new ServerSocket(0)) {
       return free.getLocalPort();
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -45,8 +44,8 @@ class HaproxyClusterTest extends ThreeNodes {
       }
       Assumptions.abort(why);
     }
-    int port = freePort();
-    int statsPort = freePort();
+    int port = ClusterNodes.freePort();
+    int statsPort = ClusterNodes.freePort();
     Path config = root.resolve("haproxy.cfg");
     Files.writeString(config, config(port, statsPort, cluster));
     haproxy = new ProcessBuilder(binary.toString(), "-f", config.toString(), "-db").redirectErrorStream(true)
@@ -56,12 +55,6 @@ class HaproxyClusterTest extends ThreeNodes {
     while (!listening(port) || !allUp(statsPort)) {
       assertTrue(haproxy.isAlive() && System.nanoTime() < deadline, () -> "haproxy did not start with every node up: " + log());
       Thread.sleep(100);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket free = new ServerSocket(0)) {
-      return free.getLocalPort();
     }
   }
 
