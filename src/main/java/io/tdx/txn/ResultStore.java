@@ -162,15 +162,14 @@ public final class ResultStore extends VerticleBase {
     return vertx.fileSystem().props(file.toString())
       .compose(props -> vertx.fileSystem().delete(file.toString()).map(v -> {
         long minute = minute(file);
-        long left = minutes.getOrDefault(minute, 0L) - props.size();
-        if (minutes.containsKey(minute)) {
-          if (left > 0) {
-            minutes.put(minute, left);
-          } else {
-            minutes.remove(minute);
-          }
-          total -= Math.min(props.size(), props.size() + Math.min(0, left));
+        long counted = minutes.getOrDefault(minute, 0L);
+        long freed = Math.min(props.size(), counted); // never more than its minute counted
+        if (counted - freed > 0) {
+          minutes.put(minute, counted - freed);
+        } else {
+          minutes.remove(minute);
         }
+        total -= freed;
         return true;
       }), absent -> Future.succeededFuture(false));
   }
