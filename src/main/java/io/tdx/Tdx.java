@@ -1,5 +1,6 @@
 package io.tdx;
 
+import io.tdx.auth.Authenticator;
 import io.tdx.config.TdxConfig;
 import io.tdx.files.FileAccess;
 import io.tdx.files.CloudClients;
@@ -64,12 +65,17 @@ public final class Tdx {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> openWorkspace(config), false)
-      .compose(workspace -> deploy(vertx, config, workspace, clients)
+    if (config.auth().none() && !TdxConfig.loopback(config.host())) {
+      LOG.warn("serving {} without authentication (auth.none): anyone who reaches it may replace tables and read them",
+        config.host());
+    }
+    return vertx.executeBlocking(() -> Authenticator.jwks(config.auth()), false)
+      .compose(jwks -> vertx.executeBlocking(() -> openWorkspace(config), false)
+      .compose(workspace -> deploy(vertx, config, workspace, clients, jwks)
         .onFailure(e -> vertx.executeBlocking(() -> {
           workspace.close();
           return null;
-        }, false)));
+        }, false))));
   }
 
   private static Workspace openWorkspace(TdxConfig config) throws IOException {
@@ -99,7 +105,8 @@ public final class Tdx {
     return workspace;
   }
 
-  private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, CloudClients clients) {
+  private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, CloudClients clients,
+                                          List<JsonObject> jwks) {
     String prefix = "tdx." + UUID.randomUUID();
     TxnCodec.register(vertx);
     List<String> servicesAddresses = IntStream.range(0, config.httpInstances())
@@ -107,13 +114,13 @@ public final class Tdx {
     ServiceReloader reloader = new ServiceReloader(vertx, config, workspace, servicesAddresses);
     List<String> owners = new CopyOnWriteArrayList<>();
     Future<FileAccess> fileAccess = FileAccess.deploy(vertx, config.files(), config.limits().maxBodyBytes(), clients);
-    return fileAccess.compose(files -> deploy(vertx, config, workspace, prefix, servicesAddresses, reloader, owners, files)
+    return fileAccess.compose(files -> deploy(vertx, config, workspace, prefix, servicesAddresses, reloader, owners, files, jwks)
       .onFailure(e -> files.close()));
   }
 
   private static Future<TdxServer> deploy(Vertx vertx, TdxConfig config, Workspace workspace, String prefix,
                                           List<String> servicesAddresses, ServiceReloader reloader, List<String> owners,
-                                          FileAccess files) {
+                                          FileAccess files, List<JsonObject> jwks) {
     // the transaction service's addresses are the cluster's (every node's owners reach each other), the rest this server's
     TxnAddresses addresses = new TxnAddresses(vertx.isClustered() ? "tdx" : prefix, ClusterTransactions.nodeId(vertx));
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
@@ -123,7 +130,7 @@ public final class Tdx {
         Admission admission = new Admission(config.limits().maxInFlight());
         return vertx.deployVerticle(() -> {
             HttpVerticle verticle = new HttpVerticle(config, jobs, files, addresses, config.port(),
-              servicesAddresses.get(instances.size()), reloader::reloadFromFile, admission);
+              servicesAddresses.get(instances.size()), reloader::reloadFromFile, admission, jwks);
             instances.add(verticle);
             return verticle;
           }, new DeploymentOptions().setInstances(config.httpInstances()))

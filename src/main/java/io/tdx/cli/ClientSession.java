@@ -35,6 +35,10 @@ final class ClientSession {
     defaultValue = "${env:TDX_URL:-http://localhost:8080}")
   String url;
 
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:TDX_TOKEN}",
+    description = "the bearer token to send (default: TDX_TOKEN; prefer it, as a command line is visible to other users)")
+  String token;
+
   @Option(names = "--json", description = "print the JSON document (a transaction's, an import's summary) instead of text")
   boolean json;
 
@@ -54,7 +58,7 @@ final class ClientSession {
     ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);
     TdxClient client;
     try {
-      client = TdxClient.create(vertx, TdxClientOptions.of(url));
+      client = TdxClient.create(vertx, TdxClientOptions.of(url).token(token == null || token.isBlank() ? null : token.strip()));
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       vertx.close();

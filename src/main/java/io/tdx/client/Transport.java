@@ -80,12 +80,21 @@ final class Transport {
   Future<HttpResponse<Buffer>> exchange(HttpMethod method, String pathAndQuery, JsonObject body) {
     HttpRequest<Buffer> request = web.requestAbs(method, url(pathAndQuery)).followRedirects(false)
       .putHeader(HttpHeaders.ACCEPT.toString(), "application/json");
+    authorize(request.headers());
     return (body == null ? request.send() : request.sendJsonObject(body)).transform(this::transport);
   }
 
   static JsonObject bodyJson(HttpResponse<Buffer> response) {
     Buffer body = response.body();
     return body == null || body.length() == 0 ? new JsonObject() : body.toJsonObject();
+  }
+
+  /** The token, if there is one, on a request to the server (every request goes to the server's own origin). */
+  private MultiMap authorize(MultiMap headers) {
+    if (options.token() != null) {
+      headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + options.token());
+    }
+    return headers;
   }
 
   String url(String pathAndQuery) {
@@ -107,7 +116,7 @@ final class Transport {
     return http.request(new RequestOptions().setMethod(method).setAbsoluteURI(url(pathAndQuery))
         .setIdleTimeout(options.idleTimeout().toMillis()))
       .compose(request -> {
-        request.headers().addAll(headers);
+        authorize(request.headers().addAll(headers));
         sent.accept(request);
         return request.send();
       })
@@ -157,7 +166,7 @@ final class Transport {
     return body.transform(this::transport).compose(b -> http.request(new RequestOptions().setMethod(method)
         .setAbsoluteURI(url(pathAndQuery)).setIdleTimeout(options.idleTimeout().toMillis()))
       .compose(request -> {
-        request.headers().addAll(headers).set(HttpHeaders.CONTENT_TYPE, "text/csv");
+        authorize(request.headers().addAll(headers)).set(HttpHeaders.CONTENT_TYPE, "text/csv");
         if (b.gzip()) {
           request.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
         }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param txn           the transaction service ({@code txn})
  * @param files         files by URI ({@code files})
  * @param cluster       clustered mode ({@code cluster})
+ * @param auth          who may use the server ({@code auth}); without it the server binds loopback only
  * @param services      the declared TDX services ({@code services})
  * @param configFile    the file the configuration was read from, if any ({@code configFile}); services are reloaded from it
  */
@@ -37,6 +38,7 @@ public record TdxConfig(
   TxnConfig txn,
   FilesConfig files,
   ClusterConfig cluster,
+  AuthConfig auth,
   Services services,
   Path configFile) {
 
@@ -44,6 +46,11 @@ public record TdxConfig(
   public static final String DEFAULT_HOST = "127.0.0.1";
 
   public static final java.util.List<String> TRUST_PROXY = java.util.List.of("none", "forwarded", "x-forwarded", "all");
+
+  /** Whether {@code host} names this machine's loopback interface only. */
+  public static boolean loopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+  }
 
   public static TdxConfig from(JsonObject json) {
     try {
@@ -58,8 +65,14 @@ public record TdxConfig(
       if (!TRUST_PROXY.contains(trustProxy)) {
         throw new ConfigException("http: trustProxy must be one of " + TRUST_PROXY + " (got '" + trustProxy + "')");
       }
+      String host = http.getString("host", DEFAULT_HOST);
+      AuthConfig auth = AuthConfig.from(json.getJsonObject("auth"));
+      if (auth == AuthConfig.ABSENT && !loopback(host)) {
+        throw new ConfigException("http.host " + host + " is reachable from other machines, and no auth is configured:"
+          + " declare auth.tokens or auth.jwt, or set auth.none to true to serve it to anyone");
+      }
       return new TdxConfig(
-        http.getString("host", DEFAULT_HOST),
+        host,
         port,
         instances,
         trustProxy,
@@ -70,6 +83,7 @@ public record TdxConfig(
         TxnConfig.from(json.getJsonObject("txn")),
         FilesConfig.from(json.getJsonObject("files"), dataDir),
         ClusterConfig.from(json.getJsonObject("cluster")),
+        auth,
         ServiceParser.parse(json.getJsonArray("services")),
         json.getString("configFile") == null ? null : Path.of(json.getString("configFile")));
     } catch (ClassCastException e) {

@@ -1,5 +1,6 @@
 package io.tdx.http;
 
+import io.tdx.auth.Authenticator;
 import io.tdx.config.TdxConfig;
 import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
@@ -43,6 +44,7 @@ public final class HttpVerticle extends VerticleBase {
   private final String servicesAddress;
   private final Supplier<Future<Services>> reload;
   private final Admission admission;
+  private final List<JsonObject> jwks;
   private Services services;
   private Map<String, ServiceHandler> handlers;
   private MessageConsumer<Services> consumer;
@@ -50,7 +52,8 @@ public final class HttpVerticle extends VerticleBase {
   private long idleCheck;
 
   public HttpVerticle(TdxConfig config, Jobs jobs, FileAccess files, TxnAddresses addresses, int port, String servicesAddress,
-                      Supplier<Future<Services>> reload, Admission admission) {
+                      Supplier<Future<Services>> reload, Admission admission, List<JsonObject> jwks) {
+    this.jwks = jwks;
     this.config = config;
     this.files = files;
     this.jobs = jobs;
@@ -72,9 +75,13 @@ public final class HttpVerticle extends VerticleBase {
     });
     Router router = Router.router(vertx).allowForward(AbsoluteUrls.trusted(config.trustProxy()));
     router.route().handler(new UriCheck());
+    router.route().handler(new SameOrigin(!config.auth().enabled() && TdxConfig.loopback(config.host())));
+    router.route().handler(new Authentication(Authenticator.of(vertx, config.auth(), jwks)));
     router.route().handler(new AdmissionHandler(admission));
     router.get("/tdx/services").handler(Parameters.only()).handler(this::listServices);
-    router.post("/tdx/services/reload").handler(Parameters.only()).handler(this::reloadServices);
+    router.post("/tdx/services/reload").handler(Parameters.only())
+      .handler(Authentication.admins("reload the services"))
+      .handler(this::reloadServices);
     router.get("/tdx/cluster").handler(Parameters.only()).handler(this::cluster);
     new TxnHandler(txns, () -> services).route(router);
     new LbAsyncHandler(txns, () -> services).route(router);

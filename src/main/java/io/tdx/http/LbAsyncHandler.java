@@ -28,11 +28,11 @@ import java.util.function.Supplier;
 final class LbAsyncHandler {
   static final String POLLING = "/tdx/async";
   static final String RESPONSE = "/tdx/async/response";
-  private final TxnClient txns;
+  private final TxnClient client;
   private final Supplier<Services> services;
 
   LbAsyncHandler(TxnClient txns, Supplier<Services> services) {
-    this.txns = txns;
+    this.client = txns;
     this.services = services;
   }
 
@@ -61,7 +61,7 @@ final class LbAsyncHandler {
   /** {@code 200} with Retry-After while it runs ({@code ?wait=S} holds the answer up to S seconds); {@code 303} once done. */
   private void poll(RoutingContext ctx) {
     String id = id(ctx);
-    txns.awaitFinished(id, TxnHandler.waitSeconds(ctx) * 1000).map(reply -> requireAsync(id, reply.document())).onSuccess(txn -> {
+    txns(ctx).awaitFinished(id, TxnHandler.waitSeconds(ctx) * 1000).map(reply -> requireAsync(id, reply.document())).onSuccess(txn -> {
       HttpServerResponse response = ctx.response();
       boolean done = txn.getString("finished") != null;
       if (done) {
@@ -77,12 +77,12 @@ final class LbAsyncHandler {
   /** Aborts a request still running; a finished one is {@code 409}: its response URL frees it. */
   private void cancel(RoutingContext ctx) {
     String id = id(ctx);
-    txns.send(id, new TxnRequest.Get()).map(reply -> requireAsync(id, reply.document()))
+    txns(ctx).send(id, new TxnRequest.Get()).map(reply -> requireAsync(id, reply.document()))
       .compose(txn -> txn.getString("finished") != null
         ? Future.failedFuture(new ProblemException(409, "request-finished", "Request finished", "lb_async request " + id
           + " has finished (" + txn.getString("state") + "); DELETE its response URL to free its result")
           .with("response", AbsoluteUrls.of(ctx, response(id))))
-        : txns.send(id, new TxnRequest.Cancel("aborted by its client (DELETE of the polling URL)")))
+        : txns(ctx).send(id, new TxnRequest.Cancel("aborted by its client (DELETE of the polling URL)")))
       .onSuccess(reply -> JsonResponse.end(ctx.response(), new JsonObject().put("lb_async_id", id)
         .put("state", reply.document().getString("finished") != null ? "ABORTED" : "ABORTING")))
       .onFailure(failure -> ctx.fail(unknown(id, failure)));
@@ -91,7 +91,7 @@ final class LbAsyncHandler {
   /** What the request would have answered synchronously. */
   private void respond(RoutingContext ctx) {
     String id = id(ctx);
-    txns.send(id, new TxnRequest.Get()).map(reply -> requireAsync(id, reply.document())).compose(txn -> {
+    txns(ctx).send(id, new TxnRequest.Get()).map(reply -> requireAsync(id, reply.document())).compose(txn -> {
       if (txn.getString("finished") == null) {
         return Future.failedFuture(new ProblemException(409, "still-running", "Still running", "lb_async request " + id
           + " is still running: poll " + polling(id) + " until it answers 303").with("state", txn.getString("state")));
@@ -102,7 +102,7 @@ final class LbAsyncHandler {
         return Future.failedFuture(new ProblemException(409, "request-" + state, "Request " + state,
           "lb_async request " + id + " ended " + txn.getString("state") + ": " + txn.getString("cause")));
       }
-      return txns.send(id, new TxnRequest.GetPart(parts.getJsonObject(0).getString("id")))
+      return txns(ctx).send(id, new TxnRequest.GetPart(parts.getJsonObject(0).getString("id")))
         .compose(part -> answer(ctx, txn, part));
     }).onFailure(failure -> ctx.fail(unknown(id, failure)));
   }
@@ -121,7 +121,7 @@ final class LbAsyncHandler {
     String state = part.getString("state");
     HttpServerResponse response = ctx.response();
     if (export && "DONE".equals(state)) {
-      return part.getString("uri") != null ? JsonResponse.end(response, summary) : CsvFileResponse.send(ctx, txns, reply);
+      return part.getString("uri") != null ? JsonResponse.end(response, summary) : CsvFileResponse.send(ctx, txns(ctx), reply);
     }
     boolean json = Negotiation.wantsJson(ctx);
     if ("DONE".equals(state) || "FAILED".equals(state) && part.getInteger("status", 0) == 422 && summary != null) {
@@ -142,7 +142,7 @@ final class LbAsyncHandler {
       if (reply.file() == null) {
         return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end(TxnHandler.headerOnly(services.get(), part));
       }
-      return CsvFileResponse.send(ctx, txns, reply);
+      return CsvFileResponse.send(ctx, txns(ctx), reply);
     }
     if ("FAILED".equals(state)) {
       return Future.failedFuture(new ProblemException(part.getInteger("status", 500), "request-failed", "Request failed",
@@ -160,8 +160,8 @@ final class LbAsyncHandler {
       throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "X-HTTP-Method-Override=" + override
         + ": this DELETE frees the response (LogicBlox's client sends GET here)");
     }
-    txns.send(id, new TxnRequest.Get()).map(reply -> requireAsync(id, reply.document()))
-      .compose(txn -> txns.forget(id))
+    txns(ctx).send(id, new TxnRequest.Get()).map(reply -> requireAsync(id, reply.document()))
+      .compose(txn -> txns(ctx).forget(id))
       .onSuccess(txn -> JsonResponse.end(ctx.response(), new JsonObject().put("lb_async_id", id).put("deleted", true)))
       .onFailure(failure -> ctx.fail(unknown(id, failure)));
   }
@@ -190,5 +190,10 @@ final class LbAsyncHandler {
   private static ProblemException notFound(String id) {
     return new ProblemException(404, "unknown-async-request", "Unknown lb_async request", "no lb_async request " + id
       + " (never started, freed by a DELETE of its response URL, or purged after txn.retentionSeconds)").with("lb_async_id", id);
+  }
+
+  /** The transaction service on behalf of the request's caller (who sees only its own transactions, unless an admin). */
+  private TxnClient txns(RoutingContext ctx) {
+    return client.as(Authentication.caller(ctx));
   }
 }

@@ -38,6 +38,10 @@ final class ProblemHandler implements Handler<RoutingContext> {
     if (allow != null) {
       response.putHeader(HttpHeaders.ALLOW, allow.toString());
     }
+    Object wwwAuthenticate = problem.extensions().getValue("wwwAuthenticate");
+    if (wwwAuthenticate != null) {
+      response.putHeader(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate.toString());
+    }
     Object acceptEncoding = problem.extensions().getValue("acceptEncoding");
     if (acceptEncoding != null) {
       response.putHeader(HttpHeaders.ACCEPT_ENCODING, acceptEncoding.toString());

@@ -46,7 +46,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private static final Set<String> EXPORT_PARAMETERS = Set.of("txn", "uri", "lb_async");
   private final ServiceDefinition service;
   private final Jobs jobs;
-  private final TxnClient txns;
+  private final TxnClient client;
   private final Limits limits;
   private final Path spool;
   private final FileAccess files;
@@ -54,7 +54,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
   ServiceHandler(ServiceDefinition service, Jobs jobs, TxnClient txns, Limits limits, Path spool, FileAccess files) {
     this.service = service;
     this.jobs = jobs;
-    this.txns = txns;
+    this.client = txns;
     this.limits = limits;
     this.spool = spool;
     this.files = files;
@@ -62,7 +62,9 @@ final class ServiceHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    switch (ctx.request().method().name()) {
+    String method = ctx.request().method().name();
+    Authentication.require(ctx, method.equals("GET") || method.equals("HEAD") ? "read" : "write", service.prefix());
+    switch (method) {
       case "GET" -> exportCsv(ctx);
       case "HEAD" -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end();
       case "POST", "PUT", "DELETE" -> importCsv(ctx);
@@ -209,16 +211,16 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private void lbAsync(RoutingContext ctx, String method, ImportOptions options, String uri, ContentDecoding coding) {
     TimedBody body = pausedBody(ctx, method, uri);
     JsonObject origin = LbAsyncHandler.origin(ctx, options == null ? null : options.returnErrors());
-    txns.begin(true, origin).compose(started -> {
+    txns(ctx).begin(true, origin).compose(started -> {
       String id = started.document().getString("id");
       return receive(ctx, id, method, options, uri, coding, body)
-        .compose(part -> txns.send(id, new TxnRequest.Commit(java.util.List.of(part.getString("id")), null)))
-        .recover(failure -> txns.send(id, new TxnRequest.Abort("the request could not be received: " + failure.getMessage()))
+        .compose(part -> txns(ctx).send(id, new TxnRequest.Commit(java.util.List.of(part.getString("id")), null)))
+        .recover(failure -> txns(ctx).send(id, new TxnRequest.Abort("the request could not be received: " + failure.getMessage()))
           .transform(aborted -> Future.failedFuture(failure)))
         .map(committed -> id);
     }).onSuccess(id -> {
       // the request's work goes on after the 202: its place in flight is held until it finishes
-      AdmissionHandler.holdUntil(ctx, txns.awaitFinished(id, TxnClient.HOLD_MILLIS));
+      AdmissionHandler.holdUntil(ctx, txns(ctx).awaitFinished(id, TxnClient.HOLD_MILLIS));
       String polling = AbsoluteUrls.of(ctx, LbAsyncHandler.polling(id));
       JsonResponse.end(ctx.response().setStatusCode(202).putHeader(HttpHeaders.LOCATION, polling),
         new JsonObject().put("lb_async_id", id).put("location", polling).put("state", "RUNNING"));
@@ -243,13 +245,13 @@ final class ServiceHandler implements Handler<RoutingContext> {
     boolean body = timed != null;
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     long contentLength = length == null || !body ? -1 : parseLength(length);
-    return txns.send(txn, new TxnRequest.AddPart(service.prefix(), method, options, contentLength, uri, coding == ContentDecoding.IDENTITY))
+    return txns(ctx).send(txn, new TxnRequest.AddPart(service.prefix(), method, options, contentLength, uri, coding == ContentDecoding.IDENTITY))
       .compose(added -> {
       if (export) {
         return Future.succeededFuture(added.document());
       }
       if (!body) {
-        Future<JsonObject> checked = txns.send(txn, new TxnRequest.Fetch(added.document().getString("id"))).map(TxnReply::document);
+        Future<JsonObject> checked = txns(ctx).send(txn, new TxnRequest.Fetch(added.document().getString("id"))).map(TxnReply::document);
         AdmissionHandler.holdUntil(ctx, checked); // the fetch goes on after an asynchronous 202
         return added.document().getBoolean("async") ? Future.succeededFuture(added.document()) : checked;
       }
@@ -269,10 +271,10 @@ final class ServiceHandler implements Handler<RoutingContext> {
     String part = added.document().getString("id");
     askForBody(ctx);
     Future<Buffer> received = added.file() == null ? inMemory(body)
-      : added.fileOn(txns.node()) ? toFile(ctx.vertx(), added.file(), body, coding)
-      : toOwner(txn, part, body, coding, request.getHeader(HttpHeaders.CONTENT_ENCODING));
+      : added.fileOn(txns(ctx).node()) ? toFile(ctx.vertx(), added.file(), body, coding)
+      : toOwner(txns(ctx), txn, part, body, coding, request.getHeader(HttpHeaders.CONTENT_ENCODING));
     return received
-      .transform(spooled -> txns.send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
+      .transform(spooled -> txns(ctx).send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
           spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage(),
           spooled.succeeded() ? 0 : io.tdx.problem.Failures.status(unreadable(spooled.cause())), spooled.result()))
         .compose(answer -> spooled.succeeded() ? Future.succeededFuture(answer.document()) : Future.failedFuture(unreadable(spooled.cause()))));
@@ -293,7 +295,8 @@ final class ServiceHandler implements Handler<RoutingContext> {
    * Streamed to the transaction's owner on another node, which spools it (and checks a coded
    * one); no buffer. The bound and the gzip check are those of a body spooled here.
    */
-  private Future<Buffer> toOwner(String txn, String part, TimedBody body, ContentDecoding coding, String codingHeader) {
+  private Future<Buffer> toOwner(TxnClient txns, String txn, String part, TimedBody body, ContentDecoding coding,
+                                 String codingHeader) {
     OwnerBodyStream owner = new OwnerBodyStream(txns, txn, part, coding == ContentDecoding.IDENTITY ? null : codingHeader);
     return body.pipeTo(new BoundedWriteStream(owner, limits.maxBodyBytes(), coding == ContentDecoding.IDENTITY)).map(v -> null);
   }
@@ -331,12 +334,12 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private void holdUntilFinished(RoutingContext ctx, String txn, String part) {
     ctx.addEndHandler(over -> {
       if (!ctx.response().ended()) {
-        txns.send(txn, new TxnRequest.Abort("the client of part " + part + " closed its connection before the commit"));
+        txns(ctx).send(txn, new TxnRequest.Abort("the client of part " + part + " closed its connection before the commit"));
       }
     });
-    txns.awaitFinished(txn, TxnClient.HOLD_MILLIS)
-      .compose(finished -> txns.send(txn, new TxnRequest.GetPart(part))
-        .onSuccess(reply -> PartResponder.respond(ctx, txns, finished.document(), reply)))
+    txns(ctx).awaitFinished(txn, TxnClient.HOLD_MILLIS)
+      .compose(finished -> txns(ctx).send(txn, new TxnRequest.GetPart(part))
+        .onSuccess(reply -> PartResponder.respond(ctx, txns(ctx), finished.document(), reply)))
       .onFailure(ctx::fail);
   }
 
@@ -356,5 +359,10 @@ final class ServiceHandler implements Handler<RoutingContext> {
     return new ProblemException(405, "method-not-allowed", "Method not allowed",
       method + " is not allowed on " + service.prefix() + (allow.equals("GET, HEAD") ? ", an export-only service" : ""))
       .with("allow", allow);
+  }
+
+  /** The transaction service on behalf of the request's caller (who sees only its own transactions, unless an admin). */
+  private TxnClient txns(RoutingContext ctx) {
+    return client.as(Authentication.caller(ctx));
   }
 }

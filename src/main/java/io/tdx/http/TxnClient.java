@@ -1,5 +1,6 @@
 package io.tdx.http;
 
+import io.tdx.auth.Caller;
 import io.tdx.problem.ProblemException;
 import io.tdx.txn.ResultFiles;
 import io.tdx.problem.Failures;
@@ -12,6 +13,7 @@ import io.tdx.worker.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -43,6 +45,8 @@ final class TxnClient {
   private final long timeoutMillis;
   private final long fetchMillis;
   private final ClusterTransactions cluster;
+  /** Who asks: the principal of the transactions it starts; it sees only those unless it is unrestricted. */
+  private final Caller caller;
 
   /**
    * @param timeoutMillis how long a request to an owner waits for its answer
@@ -56,6 +60,32 @@ final class TxnClient {
     this.timeoutMillis = timeoutMillis;
     this.fetchMillis = fetchMillis;
     this.cluster = new ClusterTransactions(vertx, addresses.node());
+    this.caller = Caller.ANYONE;
+  }
+
+  private TxnClient(TxnClient client, Caller caller) {
+    this.vertx = client.vertx;
+    this.addresses = client.addresses;
+    this.jobs = client.jobs;
+    this.results = client.results;
+    this.timeoutMillis = client.timeoutMillis;
+    this.fetchMillis = client.fetchMillis;
+    this.cluster = client.cluster;
+    this.caller = caller;
+  }
+
+  /**
+   * This client on behalf of {@code caller}: the transactions it starts are its own, and a
+   * transaction of another principal is unknown to it (404, as one that does not exist), unless
+   * it is unrestricted (an admin, or a server without authentication).
+   */
+  TxnClient as(Caller caller) {
+    return caller == this.caller ? this : new TxnClient(this, caller);
+  }
+
+  /** The principal whose transactions alone this client sees; null when it sees all. */
+  private String restrictedTo() {
+    return caller.unrestricted() ? null : caller.principal();
   }
 
   /** This node's name in the cluster ({@code local} on its own). */
@@ -75,7 +105,7 @@ final class TxnClient {
 
   /** Starts a transaction; {@code lbAsync} for the one of a single request sent with {@code lb_async=true}. */
   Future<TxnReply> begin(boolean async, JsonObject lbAsync) {
-    return request(addresses.start(), new TxnRequest.Begin(async, lbAsync), timeoutMillis, null);
+    return request(addresses.start(), new TxnRequest.Begin(async, lbAsync, caller.principal()), timeoutMillis, null);
   }
 
   /**
@@ -139,7 +169,7 @@ final class TxnClient {
    * workspace when it is read) merged with the workspace's records.
    */
   Future<List<JsonObject>> list(String state, Instant afterCreated, String afterId, int limit) {
-    TxnRequest.ListAll listing = new TxnRequest.ListAll(state, afterCreated, afterId, limit + 1);
+    TxnRequest.ListAll listing = new TxnRequest.ListAll(state, afterCreated, afterId, limit + 1, restrictedTo());
     List<Future<TxnReply>> replies = nodes().stream()
       .map(node -> request(addresses.owners(node), listing, timeoutMillis, null))
       .toList();
@@ -149,7 +179,7 @@ final class TxnClient {
       // parsing, merging and sorting a thousand documents is work for a worker, not an event loop
       return jobs.read(workspace -> {
         try (var session = workspace.session()) {
-          return merge(session.listTransactions(state, afterCreated, afterId, limit + 1), held, limit + 1);
+          return merge(session.listTransactions(state, restrictedTo(), afterCreated, afterId, limit + 1), held, limit + 1);
         }
       });
     });
@@ -201,7 +231,11 @@ final class TxnClient {
   }
 
   private Future<TxnReply> request(String address, TxnRequest request, long timeout, String txn) {
-    return vertx.eventBus().<TxnReply>request(address, request, TxnCodec.options(timeout))
+    DeliveryOptions options = TxnCodec.options(timeout);
+    if (restrictedTo() != null) {
+      options.addHeader(TxnCodec.CALLER, restrictedTo());
+    }
+    return vertx.eventBus().<TxnReply>request(address, request, options)
       .map(reply -> reply.body())
       .recover(e -> txn != null && (ownerLetGo(e) || ownerSilent(e)) ? recorded(txn, request, e) : Future.failedFuture(Failures.known(e)))
       .compose(reply -> reply.problem() == null ? Future.succeededFuture(reply) : Future.failedFuture(reply.problem()));
@@ -254,11 +288,10 @@ final class TxnClient {
           "the node that owned transaction " + txn + " left the cluster; a surviving node is ending the transaction")
           .with("transaction", txn).with("retryAfter", 1));
       }
-      if (found.isEmpty()) {
-        return TxnReply.refused(new ProblemException(404, "unknown-transaction", "Unknown transaction",
-          "no transaction " + txn + " (never started, or purged after its retention time)").with("transaction", txn));
+      JsonObject document = found.map(JsonObject::new).orElse(null);
+      if (document == null || restrictedTo() != null && !restrictedTo().equals(document.getString("principal"))) {
+        return TxnReply.refused(TxnRequest.unknownTransaction(txn));
       }
-      JsonObject document = new JsonObject(found.get());
       if (request instanceof TxnRequest.Get || request instanceof TxnRequest.Poll || request instanceof TxnRequest.Forget
         || request instanceof TxnRequest.Abort && "ABORTED".equals(document.getString("state"))
         || request instanceof TxnRequest.Commit commit && document.getJsonArray("commit") != null

@@ -42,11 +42,11 @@ final class TxnHandler {
   static final int MAX_LIMIT = 1000;
   /** How long a started transaction that has not finished keeps the place its start took. */
   static final long START_HOLD_MILLIS = 5_000;
-  private final TxnClient txns;
+  private final TxnClient client;
   private final Supplier<Services> services;
 
   TxnHandler(TxnClient txns, Supplier<Services> services) {
-    this.txns = txns;
+    this.client = txns;
     this.services = services;
   }
 
@@ -56,7 +56,7 @@ final class TxnHandler {
     router.post("/txn/start").handler(Parameters.only("async")).handler(this::start);
     router.post("/txn").handler(Parameters.only("async")).handler(this::start);
     router.get("/txn").handler(Parameters.only("state", "limit", "after")).handler(this::list);
-    router.get("/tdx/txn/memory").handler(none).handler(this::memory);
+    router.get("/tdx/txn/memory").handler(none).handler(Authentication.admins("see what the owners hold")).handler(this::memory);
     router.post("/txn/:id/commit").handler(commitBody).handler(Parameters.only("count")).handler(this::plainBody).handler(this::commit);
     router.put("/txn/:id").handler(commitBody).handler(Parameters.only("count")).handler(this::plainBody).handler(this::commit);
     router.post("/txn/:id/abort").handler(none).handler(this::abort);
@@ -68,11 +68,11 @@ final class TxnHandler {
   }
 
   private void start(RoutingContext ctx) {
-    txns.begin(flag(ctx, "async")).onSuccess(reply -> {
+    txns(ctx).begin(flag(ctx, "async")).onSuccess(reply -> {
       // a started transaction is work to come: its place is held until it finishes, or for a while if it idles,
       // so that a burst of starts cannot admit more transactions than the bound and then shed their parts
       String id = reply.document().getString("id");
-      AdmissionHandler.holdUntil(ctx, txns.awaitFinished(id, START_HOLD_MILLIS));
+      AdmissionHandler.holdUntil(ctx, txns(ctx).awaitFinished(id, START_HOLD_MILLIS));
       created(ctx, reply.document());
     }).onFailure(ctx::fail);
   }
@@ -90,13 +90,13 @@ final class TxnHandler {
     boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
     Integer count = count(ctx);
     TxnRequest.Commit commit = new TxnRequest.Commit(hasBody || count == null ? partIds(ctx) : null, count);
-    txns.send(id, commit).onSuccess(reply -> {
+    txns(ctx).send(id, commit).onSuccess(reply -> {
       if (reply.document().getBoolean("async")) {
         // the commit's work goes on after the 202: its place in flight is held until the transaction finishes
-        AdmissionHandler.holdUntil(ctx, txns.awaitFinished(id, TxnClient.HOLD_MILLIS));
+        AdmissionHandler.holdUntil(ctx, txns(ctx).awaitFinished(id, TxnClient.HOLD_MILLIS));
         JsonResponse.end(ctx.response().setStatusCode(202).putHeader(HttpHeaders.LOCATION, AbsoluteUrls.of(ctx, "/txn/" + id + "/status")), reply.document());
       } else {
-        txns.awaitFinished(id, TxnClient.HOLD_MILLIS).onSuccess(done -> outcome(ctx, done.document())).onFailure(ctx::fail);
+        txns(ctx).awaitFinished(id, TxnClient.HOLD_MILLIS).onSuccess(done -> outcome(ctx, done.document())).onFailure(ctx::fail);
       }
     }).onFailure(ctx::fail);
   }
@@ -158,7 +158,7 @@ final class TxnHandler {
   }
 
   private void abort(RoutingContext ctx) {
-    txns.send(ctx.pathParam("id"), new TxnRequest.Abort(null))
+    txns(ctx).send(ctx.pathParam("id"), new TxnRequest.Abort(null))
       .onSuccess(reply -> json(ctx, reply.document()))
       .onFailure(ctx::fail);
   }
@@ -167,7 +167,7 @@ final class TxnHandler {
   private void poll(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     long waitMillis = waitSeconds(ctx) * 1000;
-    txns.awaitFinished(id, waitMillis).onSuccess(reply -> {
+    txns(ctx).awaitFinished(id, waitMillis).onSuccess(reply -> {
       JsonObject txn = reply.document();
       String state = txn.getString("state");
       HttpServerResponse response = ctx.response();
@@ -194,7 +194,7 @@ final class TxnHandler {
   }
 
   private void document(RoutingContext ctx) {
-    txns.send(ctx.pathParam("id"), new TxnRequest.Get()).onSuccess(reply -> {
+    txns(ctx).send(ctx.pathParam("id"), new TxnRequest.Get()).onSuccess(reply -> {
       JsonObject txn = reply.document();
       render(ctx, txn, () -> TxnDocuments.html(txn), () -> TxnDocuments.text(txn));
     }).onFailure(ctx::fail);
@@ -202,7 +202,7 @@ final class TxnHandler {
 
   private void part(RoutingContext ctx) {
     String part = ctx.pathParam("part");
-    txns.send(ctx.pathParam("id"), new TxnRequest.GetPart(part)).onSuccess(reply -> {
+    txns(ctx).send(ctx.pathParam("id"), new TxnRequest.GetPart(part)).onSuccess(reply -> {
       String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
       if (accept != null && accept.contains("text/csv")) {
         csv(ctx, reply);
@@ -241,12 +241,12 @@ final class TxnHandler {
         "part " + id + " is " + part.getString("state") + " and has no CSV: " + part.getString("error")));
       return;
     }
-    CsvFileResponse.exists(ctx, txns, reply).onSuccess(exists -> {
+    CsvFileResponse.exists(ctx, txns(ctx), reply).onSuccess(exists -> {
       if (exists) {
-        CsvFileResponse.send(ctx, txns, reply).onFailure(ctx::fail);
+        CsvFileResponse.send(ctx, txns(ctx), reply).onFailure(ctx::fail);
         return;
       }
-      txns.removal(reply.node() == null ? txns.node() : reply.node(), reply.file()).onSuccess(removal -> ctx.fail(new ProblemException(410, "result-removed", "Result removed",
+      txns(ctx).removal(reply.node() == null ? txns(ctx).node() : reply.node(), reply.file()).onSuccess(removal -> ctx.fail(new ProblemException(410, "result-removed", "Result removed",
           "the CSV of part " + id + " was removed from the result store" + (removal.getString("removed") == null ? ""
             : " at " + removal.getString("removed")) + ": " + removal.getString("reason"))
           .with("removed", removal.getString("removed")).with("reason", removal.getString("reason"))))
@@ -277,7 +277,7 @@ final class TxnHandler {
     int limit = limit(ctx);
     String after = ctx.request().getParam("after");
     Cursor cursor = after == null ? null : Cursor.parse(after);
-    txns.list(state, cursor == null ? null : cursor.created(), cursor == null ? null : cursor.id(), limit).onSuccess(found -> {
+    txns(ctx).list(state, cursor == null ? null : cursor.created(), cursor == null ? null : cursor.id(), limit).onSuccess(found -> {
       JsonArray page = new JsonArray(new ArrayList<>(found.subList(0, Math.min(limit, found.size()))));
       JsonObject json = new JsonObject().put("transactions", page);
       String next = null;
@@ -321,7 +321,7 @@ final class TxnHandler {
 
   /** What the transaction owners hold in memory (internal, for diagnostics and tests). */
   private void memory(RoutingContext ctx) {
-    txns.memory().onSuccess(counts -> json(ctx, counts)).onFailure(ctx::fail);
+    txns(ctx).memory().onSuccess(counts -> json(ctx, counts)).onFailure(ctx::fail);
   }
 
   /** HTML for browsers, text for terminals that ask for it, JSON otherwise. */
@@ -364,4 +364,9 @@ final class TxnHandler {
     ctx.next();
   }
 
+
+  /** The transaction service on behalf of the request's caller (who sees only its own transactions, unless an admin). */
+  private TxnClient txns(RoutingContext ctx) {
+    return client.as(Authentication.caller(ctx));
+  }
 }

@@ -29,7 +29,7 @@ public final class ClusterTransactions {
   private final Future<AsyncMap<String, String>> map;
 
   /** A transaction whose owner is no longer a member. */
-  public record Orphan(String id, String node, boolean async, Instant created, boolean committing) {
+  public record Orphan(String id, String node, boolean async, Instant created, boolean committing, String principal) {
   }
 
   public ClusterTransactions(Vertx vertx, String node) {
@@ -65,7 +65,7 @@ public final class ClusterTransactions {
       return Future.succeededFuture();
     }
     String entry = new JsonObject().put("node", node).put("async", txn.async).put("created", txn.created.toString())
-      .put("committing", committing).encode();
+      .put("committing", committing).put("principal", txn.principal).encode();
     return map.compose(m -> m.put(txn.id, entry));
   }
 
@@ -87,7 +87,7 @@ public final class ClusterTransactions {
         .map(e -> {
           JsonObject entry = new JsonObject(e.getValue());
           return new Orphan(e.getKey(), entry.getString("node"), entry.getBoolean("async"),
-            Instant.parse(entry.getString("created")), entry.getBoolean("committing"));
+            Instant.parse(entry.getString("created")), entry.getBoolean("committing"), entry.getString("principal"));
         })
         .filter(o -> !members.contains(o.node()))
         .toList();

@@ -38,7 +38,7 @@ public final class RecordJobs {
   /** The record of a finished transaction: its final document. */
   static TxnRecord record(TxnDocument document) {
     return new TxnRecord(document.id(), document.state().name(), document.created(), document.finished(),
-      document.toJson().encode());
+      document.principal(), document.toJson().encode());
   }
 
   /** Deletes one transaction's record. */

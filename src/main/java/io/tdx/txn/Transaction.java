@@ -39,8 +39,12 @@ final class Transaction {
   /** Why it was cancelled while it ran. */
   String cancelCause;
 
-  Transaction(String id, boolean async, String node, JsonObject lbAsync) {
+  /** Who started it; null on a server without authentication. */
+  final String principal;
+
+  Transaction(String id, boolean async, String node, JsonObject lbAsync, String principal) {
     this.id = id;
+    this.principal = principal;
     this.async = async;
     this.node = node;
     this.lbAsync = lbAsync;
@@ -53,7 +57,7 @@ final class Transaction {
   /** Its document now. */
   TxnDocument document() {
     return new TxnDocument(id, async, state, created, committed, finished,
-      parts.values().stream().map(p -> p.document(id)).toList(), commitList, cause, node, lbAsync);
+      parts.values().stream().map(p -> p.document(id)).toList(), commitList, cause, node, lbAsync, principal);
   }
 
   JsonObject toJson() {

@@ -15,7 +15,12 @@ import io.vertx.core.json.JsonObject;
 public final class TxnCodec extends PassThroughCodec {
   public static final String NAME = "tdx-txn";
   /** The version of the contracts in {@link TxnRequest} and {@link TxnReply}. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  /**
+   * A request's header naming the principal it is made for: a transaction of another principal
+   * answers as unknown. Absent when the caller may see every transaction.
+   */
+  public static final String CALLER = "tdx-caller";
 
   private TxnCodec() {
     super(NAME);

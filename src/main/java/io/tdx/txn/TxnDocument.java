@@ -16,9 +16,11 @@ import java.util.List;
  * @param commit the parts listed at commit, in order (null until it commits)
  * @param node   the node that owns it, in a cluster (its result files are there); null on a server of its own
  * @param lbAsync for a single request sent with {@code lb_async=true}, how it asked to be answered; else null
+ * @param principal who started it (it alone, and admins, see it); null on a server without authentication
  */
 public record TxnDocument(String id, boolean async, TxnState state, Instant created, Instant committed, Instant finished,
-                          List<PartDocument> parts, List<String> commit, String cause, String node, JsonObject lbAsync) {
+                          List<PartDocument> parts, List<String> commit, String cause, String node, JsonObject lbAsync,
+                          String principal) {
 
   /**
    * A part of the document.
@@ -68,9 +70,10 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
    * while it was open ({@code ABORTED}) or committing ({@code FAILED}: the database rolled its
    * transaction back); its parts are not known any more.
    */
-  static TxnDocument unfinished(String id, boolean async, Instant created, boolean committing, Instant now, String cause) {
+  static TxnDocument unfinished(String id, boolean async, Instant created, boolean committing, Instant now, String cause,
+                                String principal) {
     return new TxnDocument(id, async, committing ? TxnState.FAILED : TxnState.ABORTED, created, null, now, List.of(), null,
-      cause, null, null);
+      cause, null, null, principal);
   }
 
   /** The document once the commit ran: its end, and each part's outcome. */
@@ -81,7 +84,7 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
         .map(o -> part.ran(o.state(), o.status(), o.result(), o.error())).orElse(part));
     }
     return new TxnDocument(id, async, state, created, committed, finished, List.copyOf(ran), commit,
-      cause != null ? cause : this.cause, node, lbAsync);
+      cause != null ? cause : this.cause, node, lbAsync, principal);
   }
 
   public boolean isFinished() {
@@ -112,6 +115,9 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
     if (lbAsync != null) {
       json.put("lb_async", lbAsync);
     }
+    if (principal != null) {
+      json.put("principal", principal);
+    }
     return json;
   }
 
@@ -124,7 +130,7 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
     return new TxnDocument(id, json.getBoolean("async", true), TxnState.valueOf(json.getString("state")),
       instant(json.getString("created")), instant(json.getString("committed")), instant(json.getString("finished")), parts,
       commit == null ? null : commit.stream().map(String::valueOf).toList(), json.getString("cause"), json.getString("node"),
-      json.getJsonObject("lb_async"));
+      json.getJsonObject("lb_async"), json.getString("principal"));
   }
 
   private static Instant instant(String text) {

@@ -28,7 +28,8 @@ final class TxnJournal {
   }
 
   void started(Transaction txn) {
-    write("OPEN " + txn.id + " " + txn.async + " " + txn.created);
+    write("OPEN " + txn.id + " " + txn.async + " " + txn.created
+      + (txn.principal == null ? "" : " " + java.net.URLEncoder.encode(txn.principal, java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   void committing(String id) {

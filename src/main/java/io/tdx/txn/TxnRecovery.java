@@ -57,7 +57,8 @@ public final class TxnRecovery {
           String[] open = opened.get(id);
           TxnDocument document = TxnDocument.unfinished(id, open == null || Boolean.parseBoolean(open[2]),
             open == null || open.length < 4 ? null : created(open[3]), committing, now,
-            "the server stopped while the transaction was " + (committing ? "committing" : "open") + "; nothing of it was written");
+            "the server stopped while the transaction was " + (committing ? "committing" : "open") + "; nothing of it was written",
+            open == null || open.length < 5 ? null : java.net.URLDecoder.decode(open[4], java.nio.charset.StandardCharsets.UTF_8));
           tx.record(RecordJobs.record(document));
         }
         return null;

@@ -1,6 +1,7 @@
 package io.tdx.txn;
 
 import io.tdx.load.ImportOptions;
+import io.tdx.problem.ProblemException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,15 @@ import java.util.List;
  */
 public sealed interface TxnRequest {
 
+  /**
+   * What a transaction that is not there answers, and what one of another principal answers
+   * too (so that an id reveals nothing).
+   */
+  static ProblemException unknownTransaction(String txn) {
+    return new ProblemException(404, "unknown-transaction", "Unknown transaction",
+      "no transaction " + txn + " (never started, or purged after its retention time)").with("transaction", txn);
+  }
+
   /** The message as JSON; its {@code type} names the record. */
   JsonObject toJson();
 
@@ -30,13 +40,13 @@ public sealed interface TxnRequest {
    * Starts a transaction; replies with its document. {@code lbAsync}, for a single request sent
    * with {@code lb_async=true}, says how that request asked to be answered (its {@code Accept}).
    */
-  record Begin(boolean async, JsonObject lbAsync) implements TxnRequest {
+  record Begin(boolean async, JsonObject lbAsync, String principal) implements TxnRequest {
     public Begin(boolean async) {
-      this(async, null);
+      this(async, null, null);
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("type", "Begin").put("async", async).put("lbAsync", lbAsync);
+      return new JsonObject().put("type", "Begin").put("async", async).put("lbAsync", lbAsync).put("principal", principal);
     }
   }
 
@@ -179,9 +189,9 @@ public sealed interface TxnRequest {
    * creation time then id, after that position ({@code afterCreated} null: from the start), at
    * most {@code limit}: replied as {@code {"transactions": [...]}}.
    */
-  record ListAll(String state, Instant afterCreated, String afterId, int limit) implements TxnRequest {
+  record ListAll(String state, Instant afterCreated, String afterId, int limit, String principal) implements TxnRequest {
     public JsonObject toJson() {
-      return new JsonObject().put("type", "ListAll").put("state", state)
+      return new JsonObject().put("type", "ListAll").put("state", state).put("principal", principal)
         .put("afterCreated", afterCreated == null ? null : afterCreated.toString()).put("afterId", afterId).put("limit", limit);
     }
   }
@@ -236,7 +246,7 @@ public sealed interface TxnRequest {
   static TxnRequest fromJson(JsonObject json, Buffer data) {
     String type = json.getString("type");
     return switch (type) {
-      case "Begin" -> new Begin(json.getBoolean("async"), json.getJsonObject("lbAsync"));
+      case "Begin" -> new Begin(json.getBoolean("async"), json.getJsonObject("lbAsync"), json.getString("principal"));
       case "AddPart" -> new AddPart(json.getString("service"), json.getString("method"), options(json.getJsonObject("options")),
         json.getLong("contentLength"), json.getString("uri"), json.getBoolean("plain"));
       case "PartReceived" -> new PartReceived(json.getString("part"), json.getLong("bytes"), json.getString("error"),
@@ -254,7 +264,7 @@ public sealed interface TxnRequest {
       case "Poll" -> new Poll(json.getLong("waitMillis"));
       case "ListAll" -> new ListAll(json.getString("state"),
         json.getString("afterCreated") == null ? null : Instant.parse(json.getString("afterCreated")), json.getString("afterId"),
-        json.getInteger("limit"));
+        json.getInteger("limit"), json.getString("principal"));
       case "Memory" -> new Memory();
       case "ReadResult" -> new ReadResult(json.getString("file"), json.getLong("offset"));
       case "ResultRemoval" -> new ResultRemoval(json.getString("file"));

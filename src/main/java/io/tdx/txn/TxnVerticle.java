@@ -138,7 +138,7 @@ public final class TxnVerticle extends VerticleBase {
     }
     TxnRequest.Begin begin = (TxnRequest.Begin) message.body();
     Transaction txn = new Transaction(UUID.randomUUID().toString(), begin.async(), registry.clustered() ? addresses.node() : null,
-      begin.lbAsync());
+      begin.lbAsync(), begin.principal());
     transactions.put(txn.id, txn);
     open++;
     journal.started(txn);
@@ -158,6 +158,11 @@ public final class TxnVerticle extends VerticleBase {
   }
 
   private void handle(Transaction txn, Message<TxnRequest> message) {
+    String caller = message.headers().get(TxnCodec.CALLER);
+    if (caller != null && !caller.equals(txn.principal)) {
+      reply(message, TxnReply.refused(TxnRequest.unknownTransaction(txn.id))); // another principal's: as if it were not there
+      return;
+    }
     txn.lastActivity = Instant.now();
     TxnReply reply;
     try {
@@ -654,6 +659,7 @@ public final class TxnVerticle extends VerticleBase {
     transactions.values().stream()
       .filter(t -> !t.recorded)
       .filter(t -> listing.state() == null || t.state.name().equals(listing.state()))
+      .filter(t -> listing.principal() == null || listing.principal().equals(t.principal))
       .filter(t -> listing.afterCreated() == null || t.created.isAfter(listing.afterCreated())
         || t.created.equals(listing.afterCreated()) && t.id.compareTo(listing.afterId()) > 0)
       .sorted(order)
@@ -803,7 +809,8 @@ public final class TxnVerticle extends VerticleBase {
       List<TxnRecord> records = orphans.stream().map(o -> {
         String cause = "node " + o.node() + ", which owned the transaction, left the cluster while it was "
           + (o.committing() ? "committing; the database rolled back its work" : "open") + "; nothing of it was written";
-        return RecordJobs.record(TxnDocument.unfinished(o.id(), o.async(), o.created(), o.committing(), ended, cause));
+        return RecordJobs.record(TxnDocument.unfinished(o.id(), o.async(), o.created(), o.committing(), ended, cause,
+          o.principal()));
       }).toList();
       return jobs.run(RecordJobs.recordUnlessRecorded(records)).onSuccess(v -> {
         LOG.warn("ended {} transactions of nodes that left the cluster: {}", orphans.size(),

@@ -158,8 +158,9 @@ final class SqlSession implements WorkspaceSession {
   }
 
   @Override
-  public List<String> listTransactions(String state, Instant afterCreated, String afterId, int limit) throws Exception {
-    return TxnRecords.page(connection, engine.dialect(), state, afterCreated, afterId, limit);
+  public List<String> listTransactions(String state, String principal, Instant afterCreated, String afterId, int limit)
+    throws Exception {
+    return TxnRecords.page(connection, engine.dialect(), state, principal, afterCreated, afterId, limit);
   }
 
   @Override

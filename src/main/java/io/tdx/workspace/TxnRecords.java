@@ -38,6 +38,8 @@ final class TxnRecords {
       // records of earlier versions get their creation time from their documents
       statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS created " + timestamp);
       statement.execute("UPDATE " + TABLE + " SET created = " + created(dialect) + " WHERE created IS NULL");
+      // who started it (null on a server without authentication, and for records of earlier versions): the listing's filter
+      statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS principal VARCHAR");
       if (dialect.enforcesKeys()) {
         // one record per transaction, enforced: the record a commit writes with its data fences it against the
         // record a surviving node writes for a transaction whose owner died (see Save.IF_ABSENT)
@@ -88,10 +90,11 @@ final class TxnRecords {
         delete.executeUpdate();
       }
       String timestamp = dialect.timestampType();
-      PreparedStatement insert = statements.prepare("INSERT INTO " + TABLE + " (id, state, finished, document, created)"
-        + " SELECT id, state, CAST(finished AS " + timestamp + "), document, CAST(coalesce(created, finished) AS " + timestamp + ")"
-        + " FROM (SELECT unnest(CAST(? AS text[])) AS id, unnest(CAST(? AS text[])) AS state, unnest(CAST(? AS text[])) AS finished,"
-        + " unnest(CAST(? AS text[])) AS document, unnest(CAST(? AS text[])) AS created) r"
+      PreparedStatement insert = statements.prepare("INSERT INTO " + TABLE + " (id, state, finished, document, created, principal)"
+        + " SELECT id, state, CAST(finished AS " + timestamp + "), document, CAST(coalesce(created, finished) AS " + timestamp + "),"
+        + " principal FROM (SELECT unnest(CAST(? AS text[])) AS id, unnest(CAST(? AS text[])) AS state,"
+        + " unnest(CAST(? AS text[])) AS finished, unnest(CAST(? AS text[])) AS document, unnest(CAST(? AS text[])) AS created,"
+        + " unnest(CAST(? AS text[])) AS principal) r"
         + (save == Save.IF_ABSENT ? " WHERE NOT EXISTS (SELECT 1 FROM " + TABLE + " t WHERE t.id = r.id)"
           + (dialect.enforcesKeys() ? " ON CONFLICT DO NOTHING" : "") : ""));
       insert.setArray(1, text(connection, arrays, records, TxnRecord::id));
@@ -99,6 +102,7 @@ final class TxnRecords {
       insert.setArray(3, text(connection, arrays, records, record -> utc(record.finished())));
       insert.setArray(4, text(connection, arrays, records, TxnRecord::document));
       insert.setArray(5, text(connection, arrays, records, record -> record.created() == null ? null : utc(record.created())));
+      insert.setArray(6, text(connection, arrays, records, TxnRecord::principal));
       insert.executeUpdate();
     } finally {
       for (Array array : arrays) {
@@ -130,13 +134,16 @@ final class TxnRecords {
 
   /**
    * Up to {@code limit} documents ordered by creation time, then id, after the given position
-   * (none when {@code afterCreated} is null), optionally in one state.
+   * (none when {@code afterCreated} is null), optionally in one state, optionally of one principal.
    */
-  static List<String> page(Connection connection, Dialect dialect, String state, Instant afterCreated, String afterId, int limit)
-    throws SQLException {
+  static List<String> page(Connection connection, Dialect dialect, String state, String principal, Instant afterCreated,
+                           String afterId, int limit) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT document FROM " + TABLE + " WHERE true");
     if (state != null) {
       sql.append(" AND state = ?");
+    }
+    if (principal != null) {
+      sql.append(" AND principal = ?");
     }
     if (afterCreated != null) {
       String at = "CAST(? AS " + dialect.timestampType() + ")";
@@ -147,6 +154,9 @@ final class TxnRecords {
       int i = 0;
       if (state != null) {
         query.setString(++i, state);
+      }
+      if (principal != null) {
+        query.setString(++i, principal);
       }
       if (afterCreated != null) {
         String at = utc(afterCreated);

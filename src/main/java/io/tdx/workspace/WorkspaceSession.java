@@ -66,7 +66,8 @@ public interface WorkspaceSession extends AutoCloseable {
    * transaction created at {@code afterCreated} with id {@code afterId} (from the start when null),
    * optionally only those in {@code state}. Reads only: needs no writer's turn.
    */
-  List<String> listTransactions(String state, java.time.Instant afterCreated, String afterId, int limit) throws Exception;
+  List<String> listTransactions(String state, String principal, java.time.Instant afterCreated, String afterId, int limit)
+    throws Exception;
 
   /** The ids of every transaction the workspace holds a record of. */
   Set<String> recordedTransactions() throws Exception;
