@@ -53,7 +53,8 @@ def jar_path() -> Path:
 class Server:
     """One server process; :meth:`start` and :meth:`stop` (SIGTERM, then wait)."""
 
-    def __init__(self) -> None:
+    def __init__(self, auth: Optional[Dict[str, Any]] = None) -> None:
+        self.auth = auth
         self.directory: Optional[Path] = None
         self.url = ""
         self.process: Optional[subprocess.Popen] = None
@@ -85,6 +86,8 @@ class Server:
         config["shutdownGraceSeconds"] = 5
         config.setdefault("workspace", {})["memoryLimit"] = "512MB"
         config["services"] = config["services"] + [PIPES]
+        if self.auth is not None:
+            config["auth"] = self.auth
         (self.directory / "tdx.json").write_text(json.dumps(config, indent=2))
         env = {k: v for k, v in os.environ.items() if not k.startswith("TDX_")}
         env["TDX_CONF"] = str(self.directory / "tdx.json")
@@ -100,13 +103,13 @@ class Server:
             if self.process.poll() is not None:
                 self._fail_start(f"the server exited with {self.process.returncode} before it was ready")
             try:
-                with urllib.request.urlopen(self.url + "/tdx/services", timeout=5) as answer:
+                with urllib.request.urlopen(self.url + "/health", timeout=5) as answer:
                     if answer.status == 200:
                         return
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.2)
-        self._fail_start(f"the server did not answer GET /tdx/services within {START_SECONDS} s")
+        self._fail_start(f"the server did not answer GET /health within {START_SECONDS} s")
 
     def _fail_start(self, message: str) -> None:
         log = self.log()
@@ -194,6 +197,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def module_server() -> Server:
+def module_server(auth: Optional[Dict[str, Any]] = None) -> Server:
     """The server of a test module: ``SERVER = module_server()``, then start/stop it in setUpModule/tearDownModule."""
-    return Server()
+    return Server(auth)

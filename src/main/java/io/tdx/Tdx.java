@@ -7,6 +7,10 @@ import io.tdx.files.CloudClients;
 import io.tdx.service.Services;
 import io.tdx.http.Admission;
 import io.tdx.http.HttpVerticle;
+import io.tdx.http.Observability;
+import io.tdx.metrics.TdxMetrics;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.tdx.txn.ClusterTransactions;
 import io.tdx.txn.ResultStore;
 import io.tdx.txn.TxnAddresses;
@@ -123,20 +127,22 @@ public final class Tdx {
                                           FileAccess files, List<JsonObject> jwks) {
     // the transaction service's addresses are the cluster's (every node's owners reach each other), the rest this server's
     TxnAddresses addresses = new TxnAddresses(vertx.isClustered() ? "tdx" : prefix, ClusterTransactions.nodeId(vertx));
+    TdxMetrics metrics = TdxMetrics.of(vertx);
     return Jobs.deploy(vertx, prefix, workspace, config.workspace().workers(), config.limits().maxQueuedJobs())
-      .compose(jobs -> deployOwners(vertx, config, prefix, addresses, reloader, jobs, owners, files).map(jobs))
+      .compose(jobs -> deployOwners(vertx, config, prefix, addresses, reloader, jobs, owners, files, metrics).map(jobs))
       .compose(jobs -> {
         List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
         Admission admission = new Admission(config.limits().maxInFlight());
+        Observability observability = observe(vertx, metrics, jobs, admission, reloader);
         return vertx.deployVerticle(() -> {
             HttpVerticle verticle = new HttpVerticle(config, jobs, files, addresses, config.port(),
-              servicesAddresses.get(instances.size()), reloader::reloadFromFile, admission, jwks);
+              servicesAddresses.get(instances.size()), reloader::reloadFromFile, admission, jwks, observability);
             instances.add(verticle);
             return verticle;
           }, new DeploymentOptions().setInstances(config.httpInstances()))
           .map(id -> {
             TdxServer server = new RunningServer(vertx, config, instances.get(0).actualPort(), id, owners, jobs, workspace, reloader,
-              files);
+              files, metrics);
             LOG.info("TDX server listening on {} ({} services, {} event loops, {} transport, workspace {}{})", server.url(),
               config.services().all().size(), config.httpInstances(), vertx.isNativeTransportEnabled() ? "native" : "NIO",
               workspace.describe(), vertx.isClustered() ? ", cluster node " + addresses.node() + " of "
@@ -146,15 +152,45 @@ public final class Tdx {
       });
   }
 
+  /**
+   * The server's metrics (gauges of work in flight and of the workspace workers beside the
+   * counters its parts keep) and its health checks: live once it answers, ready while the
+   * workspace answers a query and the services are loaded.
+   */
+  private static Observability observe(Vertx vertx, TdxMetrics metrics, Jobs jobs, Admission admission, ServiceReloader reloader) {
+    metrics.gauge("tdx.requests.in.flight", "requests working now, under limits.maxInFlight", admission::inFlight);
+    metrics.gauge("tdx.requests.in.flight.limit", "limits.maxInFlight", admission::limit);
+    metrics.gauge("tdx.workspace.workers", "workspace workers (each holds a connection to the workspace)", jobs.use()::workers);
+    metrics.gauge("tdx.workspace.workers.busy", "workspace workers running a job", jobs.use()::busy);
+    metrics.gauge("tdx.workspace.jobs.waiting", "jobs waiting for a workspace worker, under limits.maxQueuedJobs", jobs.use()::waiting);
+    metrics.gauge("tdx.workspace.reads", "reads of the workspace (transaction records) running or waiting", jobs::reads);
+    HealthChecks liveness = HealthChecks.create(vertx).register("server", promise -> promise.complete(Status.OK()));
+    HealthChecks readiness = HealthChecks.create(vertx)
+      .register("workspace", 5_000, promise -> jobs.read(workspace -> {
+        try (var session = workspace.session()) {
+          session.ping();
+          return workspace.describe();
+        }
+      }).onSuccess(where -> promise.complete(Status.OK(new JsonObject().put("workspace", where))))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))))
+      .register("services", promise -> {
+        Services services = reloader.current();
+        promise.complete(services == null ? Status.KO(new JsonObject().put("error", "no services loaded"))
+          : Status.OK(new JsonObject().put("services", services.all().size())));
+      });
+    return new Observability(metrics, liveness, readiness);
+  }
+
   /** One transaction owner per HTTP event loop; each owns the transactions it starts. */
   private static Future<Void> deployOwners(Vertx vertx, TdxConfig config, String prefix, TxnAddresses addresses,
-                                           ServiceReloader reloader, Jobs jobs, List<String> ids, FileAccess files) {
+                                           ServiceReloader reloader, Jobs jobs, List<String> ids, FileAccess files,
+                                           TdxMetrics metrics) {
     Path spool = config.dataDir().resolve("txn");
     Path results = ResultStore.root(config.dataDir());
     return vertx.deployVerticle(new ResultStore(prefix, addresses, results, config.txn(), config.shutdownGraceSeconds() * 1000L)).onSuccess(ids::add).compose(store -> {
       List<Future<String>> owners = IntStream.range(0, config.httpInstances())
         .mapToObj(i -> vertx.deployVerticle(new TxnVerticle(prefix, addresses, reloader::current, i, config.httpInstances(),
-            config.txn(), jobs, spool, results, files, config.limits().maxBodyBytes(), config.shutdownGraceSeconds() * 1000L))
+            config.txn(), jobs, spool, results, files, config.limits().maxBodyBytes(), config.shutdownGraceSeconds() * 1000L, metrics))
           .onSuccess(ids::add))
         .toList();
       return Future.all(owners).mapEmpty();
@@ -162,7 +198,8 @@ public final class Tdx {
   }
 
   private record RunningServer(Vertx vertx, TdxConfig config, int port, String http, List<String> owners, Jobs jobs,
-                               Workspace workspace, ServiceReloader reloader, FileAccess files) implements TdxServer {
+                               Workspace workspace, ServiceReloader reloader, FileAccess files, TdxMetrics metrics)
+    implements TdxServer {
 
     @Override
     public String url() {
@@ -187,6 +224,7 @@ public final class Tdx {
         .eventually(() -> Future.all(owners.subList(1, owners.size()).stream().map(vertx::undeploy).toList()))
         .eventually(() -> vertx.undeploy(owners.get(0)))
         .eventually(jobs::undeploy)
+        .andThen(v -> metrics.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           files.close();
           workspace.close();

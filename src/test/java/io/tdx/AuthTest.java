@@ -211,8 +211,15 @@ class AuthTest extends ServerTest {
     assertEquals(200, send(ADMIN, HttpMethod.POST, "/tdx/services/reload", null).statusCode());
     assertProblem(403, "forbidden", send(READER, HttpMethod.GET, "/tdx/txn/memory", null));
     assertEquals(200, send(ADMIN, HttpMethod.GET, "/tdx/txn/memory", null).statusCode());
-    // the metrics permission reads no data
+    // the metrics permission reads the metrics and no data
     assertProblem(403, "forbidden", send(SCRAPER, HttpMethod.GET, "/products", null));
+    assertEquals(200, send(SCRAPER, HttpMethod.GET, "/metrics", null).statusCode());
+    assertEquals(200, send(ADMIN, HttpMethod.GET, "/metrics", null).statusCode());
+    assertProblem(403, "forbidden", send(READER, HttpMethod.GET, "/metrics", null));
+    assertProblem(401, "unauthenticated", send(null, HttpMethod.GET, "/metrics", null));
+    // probes carry no token
+    assertEquals(200, send(null, HttpMethod.GET, "/health", null).statusCode());
+    assertEquals(200, send(null, HttpMethod.GET, "/ready", null).statusCode());
   }
 
   @Test

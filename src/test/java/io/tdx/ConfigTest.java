@@ -101,7 +101,10 @@ class ConfigTest {
     JsonObject unset = ConfigLoader.load(Map.of());
     unset.getJsonObject("http").remove("host");
     assertEquals("127.0.0.1", TdxConfig.from(unset).host());
-    assertEquals("0.0.0.0", TdxConfig.from(ConfigLoader.load(Map.of("TDX_HTTP_HOST", " 0.0.0.0 "))).host());
+    // another interface than loopback is served to anyone who reaches it: that takes auth, or saying auth.none
+    JsonObject open = ConfigLoader.load(Map.of("TDX_HTTP_HOST", " 0.0.0.0 "));
+    assertThrows(ConfigException.class, () -> TdxConfig.from(open));
+    assertEquals("0.0.0.0", TdxConfig.from(open.put("auth", new JsonObject().put("none", true))).host());
   }
 
   @Test

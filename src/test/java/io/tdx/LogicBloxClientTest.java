@@ -110,10 +110,10 @@ class LogicBloxClientTest extends ServerTest {
     HttpResponse<Buffer> poll = TestServer.await(tdx.request(HttpMethod.GET, "/txn/" + txn + "/poll?wait=60").followRedirects(false).send());
     assertEquals(base + "/txn/" + txn, poll.getHeader("Location"));
     // the Host the client used names the server
-    RawHttp.Answer named = RawHttp.exchange(tdx.port(), "POST /txn/start?async=true HTTP/1.1\r\nHost: tdx.internal:8080\r\n"
+    RawHttp.Answer named = RawHttp.exchange(tdx.port(), "POST /txn/start?async=true HTTP/1.1\r\nHost: localhost:8080\r\n"
       + "Content-Length: 0\r\nConnection: close\r\n\r\n");
     assertEquals(201, named.status(), named.body());
-    assertEquals("http://tdx.internal:8080/txn/" + named.json().getString("id"), named.header("Location"));
+    assertEquals("http://localhost:8080/txn/" + named.json().getString("id"), named.header("Location"));
     RawHttp.Answer v6 = RawHttp.exchange(tdx.port(), "POST /txn/start?async=true HTTP/1.1\r\nHost: [::1]:8443\r\n"
       + "Content-Length: 0\r\nConnection: close\r\n\r\n");
     assertEquals("http://[::1]:8443/txn/" + v6.json().getString("id"), v6.header("Location"));

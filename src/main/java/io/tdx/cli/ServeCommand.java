@@ -9,6 +9,8 @@ import io.tdx.config.TdxConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +51,10 @@ final class ServeCommand implements Callable<Integer> {
     // workers run whole imports: a long one is work, not a blocked thread; Netty's native transport (epoll) where
     // the platform has it, NIO elsewhere
     VertxOptions options = new VertxOptions().setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS)
-      .setPreferNativeTransport(true);
+      .setPreferNativeTransport(true)
+      // Vert.x's own metrics (HTTP server, event bus, pools) in the Prometheus registry that GET /metrics scrapes
+      .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     Vertx vertx;
     if (settings.cluster().enabled()) {
       try {

@@ -1,6 +1,7 @@
 package io.tdx.http;
 
 import io.tdx.auth.Authenticator;
+import io.tdx.config.AuthConfig;
 import io.tdx.config.TdxConfig;
 import io.tdx.files.FileAccess;
 import io.tdx.problem.ProblemException;
@@ -45,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Supplier<Future<Services>> reload;
   private final Admission admission;
   private final List<JsonObject> jwks;
+  private final Observability observability;
   private Services services;
   private Map<String, ServiceHandler> handlers;
   private MessageConsumer<Services> consumer;
@@ -52,7 +54,8 @@ public final class HttpVerticle extends VerticleBase {
   private long idleCheck;
 
   public HttpVerticle(TdxConfig config, Jobs jobs, FileAccess files, TxnAddresses addresses, int port, String servicesAddress,
-                      Supplier<Future<Services>> reload, Admission admission, List<JsonObject> jwks) {
+                      Supplier<Future<Services>> reload, Admission admission, List<JsonObject> jwks, Observability observability) {
+    this.observability = observability;
     this.jwks = jwks;
     this.config = config;
     this.files = files;
@@ -74,9 +77,14 @@ public final class HttpVerticle extends VerticleBase {
       message.reply(null);
     });
     Router router = Router.router(vertx).allowForward(AbsoluteUrls.trusted(config.trustProxy()));
+    router.route().handler(new AccessLog());
     router.route().handler(new UriCheck());
-    router.route().handler(new SameOrigin(!config.auth().enabled() && TdxConfig.loopback(config.host())));
+    observability.routeProbes(router);
+    // a server left without authentication (no auth section) answers loopback names only, unless a proxy names it
+    router.route().handler(new SameOrigin(config.auth() == AuthConfig.ABSENT && TdxConfig.loopback(config.host())
+      && config.trustProxy().equals("none")));
     router.route().handler(new Authentication(Authenticator.of(vertx, config.auth(), jwks)));
+    observability.routeMetrics(router); // a scrape is not work to shed
     router.route().handler(new AdmissionHandler(admission));
     router.get("/tdx/services").handler(Parameters.only()).handler(this::listServices);
     router.post("/tdx/services/reload").handler(Parameters.only())
@@ -86,7 +94,7 @@ public final class HttpVerticle extends VerticleBase {
     new TxnHandler(txns, () -> services).route(router);
     new LbAsyncHandler(txns, () -> services).route(router);
     router.route().handler(this::service);
-    ProblemHandler problems = new ProblemHandler();
+    ProblemHandler problems = new ProblemHandler(observability.metrics());
     router.route().failureHandler(problems);
     // a path that does not decode fails while routes are matched, before any route's failure handler
     router.errorHandler(400, problems);
@@ -115,7 +123,7 @@ public final class HttpVerticle extends VerticleBase {
     Path spool = config.dataDir().resolve("tmp");
     services = next;
     handlers = next.all().stream().collect(Collectors.toUnmodifiableMap(ServiceDefinition::prefix,
-      s -> new ServiceHandler(s, jobs, txns, config.limits(), spool, files)));
+      s -> new ServiceHandler(s, jobs, txns, config.limits(), spool, files, observability.metrics())));
   }
 
   private void service(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.tdx.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tdx.metrics.TdxMetrics;
 import io.tdx.problem.Failures;
 import io.tdx.problem.ProblemException;
 import io.vertx.core.Handler;
@@ -18,6 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+  private final TdxMetrics metrics;
+
+  ProblemHandler(TdxMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -28,6 +34,9 @@ final class ProblemHandler implements Handler<RoutingContext> {
       return;
     }
     ProblemException problem = problem(ctx);
+    if (problem.status() == 503) {
+      metrics.shed(problem.type());
+    }
     response.setStatusCode(problem.status())
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json");
     Object retryAfter = problem.extensions().getValue("retryAfter");

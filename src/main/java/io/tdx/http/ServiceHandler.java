@@ -3,6 +3,7 @@ package io.tdx.http;
 import io.tdx.config.Limits;
 import io.tdx.files.FileAccess;
 import io.tdx.load.ImportMode;
+import io.tdx.metrics.TdxMetrics;
 import io.tdx.load.ImportOptions;
 import io.tdx.load.ImportRequest;
 import io.tdx.problem.ProblemException;
@@ -50,8 +51,11 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private final Limits limits;
   private final Path spool;
   private final FileAccess files;
+  private final TdxMetrics metrics;
 
-  ServiceHandler(ServiceDefinition service, Jobs jobs, TxnClient txns, Limits limits, Path spool, FileAccess files) {
+  ServiceHandler(ServiceDefinition service, Jobs jobs, TxnClient txns, Limits limits, Path spool, FileAccess files,
+                 TdxMetrics metrics) {
+    this.metrics = metrics;
     this.service = service;
     this.jobs = jobs;
     this.client = txns;
@@ -86,6 +90,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     }
     if (uri != null) {
       jobs.run(new FileExportJob(service, uri, files))
+        .onSuccess(summary -> metrics.exported(service.prefix(), summary.getLong("rows"), summary.getLong("bytes")))
         .onSuccess(summary -> ctx.json(summary))
         .onFailure(ctx::fail);
       return;
@@ -96,7 +101,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     ResponseOutputStream csv = new ResponseOutputStream(response, Vertx.currentContext());
     ctx.addEndHandler(over -> csv.over());
     jobs.run(new ExportJob(service, csv))
-      .onSuccess(summary -> response.end())
+      .onSuccess(summary -> response.end().onSuccess(v -> metrics.exported(service.prefix(), summary.rows(), response.bytesWritten())))
       .onFailure(ctx::fail);
   }
 
@@ -141,6 +146,7 @@ final class ServiceHandler implements Handler<RoutingContext> {
     ImportRequest importRequest = new ImportRequest(service, ImportMode.ofMethod(request.method().name()), options);
     source.compose(in -> jobs.run(new ImportJob(importRequest, () -> uri == null ? coding.decode(in, limits.maxBodyBytes()) : in, errorFile))
         .onComplete(done -> closeQuietly(ctx.vertx(), uri, in)))
+      .onSuccess(result -> metrics.imported(result.toJson(), uri == null ? request.bytesRead() : 0))
       .compose(result -> ImportResponder.respond(ctx, result, options, service.dialect()))
       .onFailure(ctx::fail)
       .onComplete(done -> ctx.vertx().fileSystem().delete(errorFile.toString()));

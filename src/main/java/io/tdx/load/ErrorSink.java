@@ -29,6 +29,9 @@ public final class ErrorSink implements Closeable {
   private OutputStream buffered;
   private FileChannel channel;
   private long count;
+  /** The rejected rows by cause. */
+  private final java.util.EnumMap<CauseCode, Long> byCause = new java.util.EnumMap<>(CauseCode.class);
+  private java.util.EnumMap<CauseCode, Long> stagedByCause = new java.util.EnumMap<>(CauseCode.class);
   /** What the sink held when staging ended ({@link #markStaged}); -1 count: never marked. */
   private long stagedCount = -1;
   private long stagedBytes;
@@ -48,6 +51,7 @@ public final class ErrorSink implements Closeable {
       first.add(error);
     }
     count++;
+    byCause.merge(error.code(), 1L, Long::sum);
     String[] record = new String[header.size() + 3];
     System.arraycopy(error.fields(), 0, record, 0, Math.min(error.fields().length, header.size()));
     record[header.size()] = Long.toString(error.line());
@@ -75,6 +79,7 @@ public final class ErrorSink implements Closeable {
    */
   public void markStaged() throws IOException {
     stagedCount = count;
+    stagedByCause = new java.util.EnumMap<>(byCause);
     stagedFirst = first.size();
     stagedBytes = writer == null ? 0 : flushed();
   }
@@ -102,6 +107,8 @@ public final class ErrorSink implements Closeable {
       open(staged);
     }
     count = stagedCount;
+    byCause.clear();
+    byCause.putAll(stagedByCause);
     first.subList(stagedFirst, first.size()).clear();
   }
 
@@ -120,6 +127,13 @@ public final class ErrorSink implements Closeable {
 
   public long count() {
     return count;
+  }
+
+  /** How many rows were rejected for each {@code CAUSE_CODE} (those with none left out). */
+  public java.util.Map<String, Long> causes() {
+    java.util.Map<String, Long> causes = new java.util.LinkedHashMap<>();
+    byCause.forEach((code, rows) -> causes.put(code.name(), rows));
+    return causes;
   }
 
   public List<RowError> first() {

@@ -10,6 +10,7 @@ import java.util.List;
  * header of the file, then {@code LINE}, {@code CAUSE} and {@code CAUSE_CODE}).
  *
  * @param aborted true when {@code abort_on_error} rolled the import back
+ * @param causes  the rejected rows by {@code CAUSE_CODE}
  */
 public record ImportResult(
   String service,
@@ -22,12 +23,13 @@ public record ImportResult(
   List<String> header,
   List<RowError> firstErrors,
   Path errorFile,
-  boolean aborted) {
+  boolean aborted,
+  java.util.Map<String, Long> causes) {
 
   public JsonObject toJson() {
     JsonArray errors = new JsonArray();
     firstErrors.forEach(e -> errors.add(e.toJson(header)));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
       .put("service", service)
       .put("method", mode.method())
       .put("aborted", aborted)
@@ -38,6 +40,10 @@ public record ImportResult(
       .put("rejected", rejected)
       .put("errors", errors)
       .put("errorsTruncated", rejected > firstErrors.size());
+    if (!causes.isEmpty()) {
+      json.put("causes", new JsonObject(new java.util.LinkedHashMap<>(causes)));
+    }
+    return json;
   }
 
   /** One line for terminals. */

@@ -2,6 +2,8 @@ package io.tdx.txn;
 
 import io.tdx.config.TxnConfig;
 import io.tdx.files.FileAccess;
+import io.micrometer.core.instrument.Meter;
+import io.tdx.metrics.TdxMetrics;
 import io.tdx.problem.ProblemException;
 import io.tdx.worker.Jobs;
 import io.tdx.service.ServiceDefinition;
@@ -83,6 +85,8 @@ public final class TxnVerticle extends VerticleBase {
   private final List<Long> nextScans = new ArrayList<>();
   private long lastScan;
   private TxnJournal journal;
+  private final TdxMetrics metrics;
+  private final List<Meter> gauges = new ArrayList<>();
 
   /**
    * @param prefix     this server's prefix for the node's own addresses (the jobs, the result store)
@@ -91,8 +95,9 @@ public final class TxnVerticle extends VerticleBase {
    * @param drainMillis in a cluster, how long a stop waits for the transactions this owner holds to finish
    */
   public TxnVerticle(String prefix, TxnAddresses addresses, Supplier<Services> services, int index, int owners, TxnConfig config,
-                     Jobs jobs, Path spool, Path results, FileAccess files, long maxBodyBytes, long drainMillis) {
+                     Jobs jobs, Path spool, Path results, FileAccess files, long maxBodyBytes, long drainMillis, TdxMetrics metrics) {
     this.maxBodyBytes = maxBodyBytes;
+    this.metrics = metrics;
     this.addresses = addresses;
     this.services = services;
     this.drainMillis = drainMillis;
@@ -124,6 +129,13 @@ public final class TxnVerticle extends VerticleBase {
       }
     }
     sweeper = vertx.setPeriodic(config.sweepSeconds() * 1000, id -> sweep());
+    // read when scraped, from another thread: a value a moment old is what a gauge shows anyway
+    String owner = String.valueOf(index);
+    gauges.add(metrics.gauge("tdx.transactions.open", "transactions open or committing", () -> open, "owner", owner));
+    gauges.add(metrics.gauge("tdx.spool.bytes", "bytes of transaction part bodies spooled to disk", () -> spooledBytes,
+      "owner", owner));
+    gauges.add(metrics.gauge("tdx.spool.memory.bytes", "bytes of small transaction part bodies held in memory", () -> memoryBytes,
+      "owner", owner));
     return TxnJournal.open(vertx, spool.resolve("journal-" + index + ".log"))
       .onSuccess(opened -> journal = opened)
       .compose(v -> Future.all(registered));
@@ -441,6 +453,24 @@ public final class TxnVerticle extends VerticleBase {
     });
   }
 
+  /** Counts a transaction's end and, when it committed, the rows and bytes its parts moved. */
+  private void measure(Transaction txn, TxnState state) {
+    metrics.transactionEnded(state.name(), txn.committed == null ? null : java.time.Duration.between(txn.committed, txn.finished));
+    if (state != TxnState.COMMITTED) {
+      return;
+    }
+    for (Part part : txn.parts.values()) {
+      if (part.result == null) {
+        continue;
+      }
+      if (part.method.equals("GET")) {
+        metrics.exported(part.service.prefix(), part.result.getLong("rows", 0L), part.result.getLong("bytes", 0L));
+      } else {
+        metrics.imported(part.result, part.spooled + part.inMemory);
+      }
+    }
+  }
+
   /**
    * Ends a transaction. A commit's job has written its record already (with the data, or after
    * the rollback); any other end (an abort, a part that could not be received, a job that
@@ -457,6 +487,7 @@ public final class TxnVerticle extends VerticleBase {
       txn.finished = Instant.now();
     }
     open--;
+    measure(txn, state);
     txn.parts.values().forEach(this::unreserve);
     txn.parts.values().stream().filter(part -> part.upload != null).forEach(this::closeUpload);
     removeSpool(txn, 1);
@@ -833,6 +864,7 @@ public final class TxnVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    gauges.forEach(metrics::remove);
     vertx.cancelTimer(sweeper);
     vertx.cancelTimer(orphanScan);
     Future<Void> drained = registry != null && registry.clustered() ? drain(System.currentTimeMillis() + drainMillis)

@@ -24,12 +24,14 @@ final class JobDispatcher extends VerticleBase {
   private final Deque<String> idle;
   private final Deque<Message<Job<?>>> waiting = new ArrayDeque<>();
   private final int maxQueued;
+  private final WorkerUse use;
   private MessageConsumer<Job<?>> consumer;
 
-  JobDispatcher(String address, List<String> workers, int maxQueued) {
+  JobDispatcher(String address, List<String> workers, int maxQueued, WorkerUse use) {
     this.address = address;
     this.idle = new ArrayDeque<>(workers);
     this.maxQueued = maxQueued;
+    this.use = use;
   }
 
   @Override
@@ -43,6 +45,7 @@ final class JobDispatcher extends VerticleBase {
       dispatch(idle.poll(), job);
     } else if (waiting.size() < maxQueued) {
       waiting.add(job);
+      use.waiting.set(waiting.size());
     } else {
       job.reply(new JobOutcome(null, new ProblemException(503, "overloaded", "Server busy",
         "all workspace workers are busy and " + maxQueued + " jobs are waiting (limits.maxQueuedJobs); retry later")
@@ -52,6 +55,8 @@ final class JobDispatcher extends VerticleBase {
 
   private void dispatch(String worker, Message<Job<?>> job) {
     List<Message<Job<?>>> group = groupOf(job);
+    use.busy.set(use.workers - idle.size());
+    use.waiting.set(waiting.size());
     // a groupable job runs as a group even alone: the group's path is the one made for small transactions
     Job<?> work = job.body() instanceof GroupableJob<?> first && first.groupable()
       ? new GroupRun(group.stream().<GroupableJob<?>>map(m -> (GroupableJob<?>) m.body()).toList()) : job.body();
@@ -64,6 +69,7 @@ final class JobDispatcher extends VerticleBase {
           dispatch(worker, next);
         } else {
           idle.add(worker);
+          use.busy.set(use.workers - idle.size());
         }
       });
   }

@@ -26,9 +26,11 @@ public final class Jobs {
   private final Workspace workspace;
   private final WorkerExecutor readers;
   private final AtomicInteger reads = new AtomicInteger();
+  private final WorkerUse use;
 
-  private Jobs(Vertx vertx, String address, List<String> deployments, Workspace workspace, WorkerExecutor readers) {
+  private Jobs(Vertx vertx, String address, List<String> deployments, Workspace workspace, WorkerExecutor readers, WorkerUse use) {
     this.vertx = vertx;
+    this.use = use;
     this.address = address;
     this.deployments = deployments;
     this.workspace = workspace;
@@ -41,16 +43,27 @@ public final class Jobs {
     List<String> addresses = IntStream.range(0, workers).mapToObj(i -> prefix + ".worker." + i).toList();
     String address = prefix + ".jobs";
     DeploymentOptions workerOptions = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+    WorkerUse use = new WorkerUse(workers);
     List<Future<String>> deployments = addresses.stream()
       .map(a -> vertx.deployVerticle(new WorkspaceWorker(workspace, a), workerOptions))
       .toList();
     return Future.all(deployments)
-      .compose(v -> vertx.deployVerticle(new JobDispatcher(address, addresses, maxQueued)))
+      .compose(v -> vertx.deployVerticle(new JobDispatcher(address, addresses, maxQueued, use)))
       .map(dispatcher -> {
         List<String> ids = new java.util.ArrayList<>(deployments.stream().map(Future::result).toList());
         ids.add(0, dispatcher);
-        return new Jobs(vertx, address, List.copyOf(ids), workspace, vertx.createSharedWorkerExecutor(prefix + ".reads", 2));
+        return new Jobs(vertx, address, List.copyOf(ids), workspace, vertx.createSharedWorkerExecutor(prefix + ".reads", 2), use);
       });
+  }
+
+  /** How busy the workers are. */
+  public WorkerUse use() {
+    return use;
+  }
+
+  /** Reads of the workspace running or waiting now ({@link #read}). */
+  public int reads() {
+    return reads.get();
   }
 
   /** Undeploys the dispatcher, then the workers; a job still running finishes on its thread first. */

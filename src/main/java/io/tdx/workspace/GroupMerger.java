@@ -131,7 +131,7 @@ final class GroupMerger {
         Counts part = counts.get(member.shape())[member.part()];
         parts.add(new ImportResult(member.request().service().prefix(), member.request().mode(), member.read(),
           part.accepted() - part.existing(), part.existing(), 0, member.errors().count(), member.errors().header(), member.errors().first(),
-          member.errors().finish(), false));
+          member.errors().finish(), false, member.errors().causes()));
       }
       results.add(parts);
     }

@@ -308,7 +308,8 @@ final class Merger {
     throws IOException {
     ErrorSink errors = staged.errors();
     return new ImportResult(staged.request().service().prefix(), staged.request().mode(), staged.read(),
-      inserted, updated, deleted, errors.count(), errors.header(), errors.first(), errors.finish(), aborted);
+      inserted, updated, deleted, errors.count(), errors.header(), errors.first(), errors.finish(), aborted,
+      errors.causes());
   }
 
   private long count(String sql) throws SQLException {

@@ -153,6 +153,14 @@ final class SqlSession implements WorkspaceSession {
   }
 
   @Override
+  public void ping() throws Exception {
+    try (java.sql.Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(5);
+      statement.executeQuery("SELECT 1 FROM " + TxnRecords.TABLE + " LIMIT 1").close();
+    }
+  }
+
+  @Override
   public Optional<String> findTransaction(String id) throws Exception {
     return TxnRecords.find(lent.statements(), id);
   }

@@ -58,6 +58,9 @@ public interface WorkspaceSession extends AutoCloseable {
     }
   }
 
+  /** Reads one row of the transaction records, if any: proves the workspace answers, and holds the server's tables (readiness). */
+  void ping() throws Exception;
+
   /** The record of a finished transaction, if the workspace holds one. */
   Optional<String> findTransaction(String id) throws Exception;
 
