@@ -48,6 +48,32 @@ final class ProgressPrinter implements ProgressListener {
     print(String.format(Locale.ROOT, "transaction %s: %s (%.1f s)", txnId, state, (System.nanoTime() - started) / 1e9), false);
   }
 
+  @Override
+  public void committing(String txnId, String phase, String part, long rowsStaged, long rowsMerged) {
+    long now = System.nanoTime();
+    if (now - lastPrinted < (terminal ? TERMINAL_EVERY_NANOS : LINES_EVERY_NANOS)) {
+      return;
+    }
+    lastPrinted = now;
+    print(String.format(Locale.ROOT, "transaction %s: COMMITTING, %s%s: %,d rows staged, %,d merged (%.1f s)", txnId, phase,
+      part == null ? "" : " " + part, rowsStaged, rowsMerged, (now - started) / 1e9), false);
+  }
+
+  @Override
+  public void working(String what, long millis) {
+    long now = System.nanoTime();
+    if (now - lastPrinted < (terminal ? TERMINAL_EVERY_NANOS : LINES_EVERY_NANOS)) {
+      return;
+    }
+    lastPrinted = now;
+    print(String.format(Locale.ROOT, "%s: sent; the server is working on it (%.1f s)", what, millis / 1e3), false);
+  }
+
+  @Override
+  public boolean live() {
+    return true;
+  }
+
   private void print(String line, boolean done) {
     if (terminal) {
       err.print("\r\033[K" + line);

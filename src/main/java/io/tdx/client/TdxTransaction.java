@@ -118,25 +118,43 @@ public final class TdxTransaction {
     if (remaining <= 0) {
       return Future.failedFuture(new TimeoutException("transaction " + id + " did not end in time"));
     }
-    long wait = Math.max(1, Math.min(client.options().pollWait().toSeconds(), remaining / 1000));
+    // a live listener hears the state twice a second (polls not held); else long polls
+    boolean live = client.progress().live();
+    long wait = live ? 0 : Math.max(1, Math.min(client.options().pollWait().toSeconds(), remaining / 1000));
     long asked = System.nanoTime();
     return client.retrying(() -> client.exchange(HttpMethod.GET, "/txn/" + Transport.encode(id) + "/poll?wait=" + wait, null))
       .compose(response -> {
         if (response.statusCode() != 200 && response.statusCode() != 303) {
           return Future.failedFuture(Problems.of(response));
         }
-        String state = Transport.bodyJson(response).getString("state");
+        io.vertx.core.json.JsonObject status = Transport.bodyJson(response);
+        String state = status.getString("state");
         client.progress().state(id, state);
+        io.vertx.core.json.JsonObject progress = status.getJsonObject("progress");
+        if (progress != null) {
+          long staged = 0;
+          long merged = 0;
+          io.vertx.core.json.JsonObject parts = progress.getJsonObject("parts", new io.vertx.core.json.JsonObject());
+          for (String id : parts.fieldNames()) {
+            io.vertx.core.json.JsonObject part = parts.getJsonObject(id);
+            staged += part.getLong("staged", 0L);
+            merged += part.getLong("merged", 0L);
+          }
+          client.progress().committing(id, progress.getString("phase"), progress.getString("part"), staged, merged);
+        }
         if (response.statusCode() == 303 || "ABORTED".equals(state)) {
           return Future.succeededFuture();
         }
         // a server that does not hold the poll answers at once: then its Retry-After paces us
         String retryAfter = response.getHeader(HttpHeaders.RETRY_AFTER.toString());
         boolean heldLong = System.nanoTime() - asked >= wait * 500_000_000L;
-        long pause = heldLong || retryAfter == null ? 0 : retryAfterMillis(retryAfter);
+        long pause = live ? LIVE_POLL_MILLIS : heldLong || retryAfter == null ? 0 : retryAfterMillis(retryAfter);
         return (pause > 0 ? client.delay(pause) : Future.<Void>succeededFuture()).compose(v -> poll(deadline));
       });
   }
+
+  /** How often a live listener's transaction is polled. */
+  static final long LIVE_POLL_MILLIS = 500;
 
   private static long retryAfterMillis(String header) {
     try {

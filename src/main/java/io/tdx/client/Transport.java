@@ -177,7 +177,20 @@ final class Transport {
         }
         sent.accept(request);
         progress.transferred(what, 0, b.length());
-        return request.send(new CountingReadStream(b.stream(), n -> progress.transferred(what, n, b.length())));
+        // once the whole body is sent, the server works on it until it answers: say so, once a second
+        long[] sentAt = {b.length() == 0 ? System.nanoTime() : 0};
+        long ticker = vertx.setPeriodic(1000, t -> {
+          if (sentAt[0] != 0) {
+            progress.working(what, (System.nanoTime() - sentAt[0]) / 1_000_000);
+          }
+        });
+        return request.send(new CountingReadStream(b.stream(), n -> {
+            progress.transferred(what, n, b.length());
+            if (n == b.length()) {
+              sentAt[0] = System.nanoTime();
+            }
+          }))
+          .onComplete(answered -> vertx.cancelTimer(ticker));
       })
       .map(Transport::paused)
       .transform(this::transport)

@@ -2,17 +2,33 @@ package io.tdx.http;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One line per request, once its response has ended (or its connection closed), to the logger
  * {@code tdx.access}: method, path, status, bytes sent, duration and principal
- * ({@code -} on a server without authentication or before one is known), as
+ * ({@code -} on a server without authentication), as
  * {@code GET /sales 200 1048576 B 312 ms loader}. Its level set to {@code off} silences it.
+ *
+ * <p>An event loop only queues the line: a thread of its own writes it, as a logger may block on
+ * its output. Past {@link #QUEUED} lines waiting, lines are dropped and counted, and the count is
+ * logged with the next line written.
  */
 final class AccessLog implements Handler<RoutingContext> {
   static final Logger LOG = LoggerFactory.getLogger("tdx.access");
+  static final int QUEUED = 16_384;
+  private static final BlockingQueue<String> LINES = new ArrayBlockingQueue<>(QUEUED);
+  private static final AtomicLong DROPPED = new AtomicLong();
+
+  static {
+    Thread writer = new Thread(AccessLog::write, "tdx-access-log");
+    writer.setDaemon(true);
+    writer.start();
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -20,11 +36,31 @@ final class AccessLog implements Handler<RoutingContext> {
       long started = System.nanoTime();
       ctx.addEndHandler(ended -> {
         String principal = Authentication.caller(ctx).principal();
-        LOG.info("{} {} {} {} B {} ms {}{}", ctx.request().method(), ctx.request().path(), ctx.response().getStatusCode(),
-          ctx.response().bytesWritten(), (System.nanoTime() - started) / 1_000_000, principal == null ? "-" : principal,
-          ended.succeeded() ? "" : " (connection closed before the response ended)");
+        String line = ctx.request().method() + " " + ctx.request().path() + " " + ctx.response().getStatusCode() + " "
+          + ctx.response().bytesWritten() + " B " + (System.nanoTime() - started) / 1_000_000 + " ms "
+          + (principal == null ? "-" : principal) + (ended.succeeded() ? "" : " (connection closed before the response ended)");
+        if (!LINES.offer(line)) {
+          DROPPED.incrementAndGet();
+        }
       });
     }
     ctx.next();
+  }
+
+  private static void write() {
+    while (true) {
+      try {
+        String line = LINES.take();
+        long dropped = DROPPED.getAndSet(0);
+        if (dropped > 0) {
+          LOG.warn("{} access log lines were dropped: more than {} were waiting to be written", dropped, QUEUED);
+        }
+        LOG.info(line);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // a logger that fails loses its line, not the writer
+      }
+    }
   }
 }

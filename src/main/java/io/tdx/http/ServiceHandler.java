@@ -52,6 +52,8 @@ final class ServiceHandler implements Handler<RoutingContext> {
   private final Path spool;
   private final FileAccess files;
   private final TdxMetrics metrics;
+  /** How often the bytes received of a part's body are told to its owner. */
+  static final long PROGRESS_MILLIS = 1_000;
 
   ServiceHandler(ServiceDefinition service, Jobs jobs, TxnClient txns, Limits limits, Path spool, FileAccess files,
                  TdxMetrics metrics) {
@@ -279,6 +281,11 @@ final class ServiceHandler implements Handler<RoutingContext> {
     Future<Buffer> received = added.file() == null ? inMemory(body)
       : added.fileOn(txns(ctx).node()) ? toFile(ctx.vertx(), added.file(), body, coding)
       : toOwner(txns(ctx), txn, part, body, coding, request.getHeader(HttpHeaders.CONTENT_ENCODING));
+    if (added.file() != null && added.fileOn(txns(ctx).node())) {
+      // the owner shows the bytes received so far (a body sent to it from another node, it counts itself)
+      long ticker = ctx.vertx().setPeriodic(PROGRESS_MILLIS, t -> txns(ctx).send(txn, new TxnRequest.PartProgress(part, request.bytesRead())));
+      received.onComplete(done -> ctx.vertx().cancelTimer(ticker));
+    }
     return received
       .transform(spooled -> txns(ctx).send(txn, new TxnRequest.PartReceived(part, request.bytesRead(),
           spooled.succeeded() ? null : "the body could not be received: " + spooled.cause().getMessage(),

@@ -16,10 +16,14 @@ final class TxnDocuments {
     line(out, "committed", txn.getString("committed"));
     line(out, "finished", txn.getString("finished"));
     line(out, "cause", txn.getString("cause"));
+    line(out, "progress", progress(txn.getJsonObject("progress")));
     for (Object value : txn.getJsonArray("parts", new JsonArray())) {
       JsonObject part = (JsonObject) value;
       out.append("  part ").append(part.getString("id")).append(' ').append(part.getString("method")).append(' ')
         .append(part.getString("service")).append(": ").append(part.getString("state"));
+      if (part.getLong("bytes") != null) {
+        out.append(", ").append(part.getLong("bytes")).append(" bytes received");
+      }
       JsonObject result = part.getJsonObject("result");
       if (result != null) {
         out.append(" ").append(summary(result));
@@ -39,6 +43,7 @@ final class TxnDocuments {
       .append(part.getString("state")).append('\n');
     line(out, "request", part.getString("method") + " " + part.getString("service"));
     line(out, "uri", part.getString("uri"));
+    line(out, "bytes", part.getLong("bytes") == null ? null : part.getLong("bytes") + " received");
     line(out, "status", part.getInteger("status") == null ? null : part.getInteger("status").toString());
     JsonObject result = part.getJsonObject("result");
     line(out, "result", result == null ? null : summary(result));
@@ -100,6 +105,28 @@ final class TxnDocuments {
     return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Transactions</title></head><body><h1>Transactions</h1><ul>\n"
       + rows + "</ul>" + (next == null ? "" : "<p><a rel=\"next\" href=\"" + escape(next) + "\">next</a></p>")
       + "</body></html>\n";
+  }
+
+  /** A commit's progress in one line: {@code applying p2; p1 1000 staged, 1000 merged; p2 500 staged}. */
+  static String progress(JsonObject progress) {
+    if (progress == null) {
+      return null;
+    }
+    StringBuilder line = new StringBuilder(progress.getString("phase"));
+    if (progress.getString("part") != null) {
+      line.append(' ').append(progress.getString("part"));
+    }
+    progress.getJsonObject("parts", new JsonObject()).forEach(part -> {
+      JsonObject counts = (JsonObject) part.getValue();
+      line.append("; ").append(part.getKey());
+      if (counts.getLong("staged") != null) {
+        line.append(' ').append(counts.getLong("staged")).append(" staged");
+      }
+      if (counts.getLong("merged") != null) {
+        line.append(counts.getLong("staged") != null ? ", " : " ").append(counts.getLong("merged")).append(" merged");
+      }
+    });
+    return line.toString();
   }
 
   private static String summary(JsonObject result) {

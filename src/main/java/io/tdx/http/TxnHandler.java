@@ -176,7 +176,11 @@ final class TxnHandler {
       } else {
         response.putHeader(HttpHeaders.RETRY_AFTER, "1");
       }
-      JsonResponse.end(response, new JsonObject().put("id", id).put("state", state));
+      JsonObject status = new JsonObject().put("id", id).put("state", state);
+      if (txn.getJsonObject("progress") != null) {
+        status.put("progress", txn.getJsonObject("progress")); // while it commits: the phase, the rows staged and merged
+      }
+      JsonResponse.end(response, status);
     }).onFailure(ctx::fail);
   }
 

@@ -33,6 +33,8 @@ final class Part {
   Future<AsyncFile> upload;
   /** Bytes of the spooled body counted against txn.maxSpoolBytes (reserved, then as received). */
   long spooled;
+  /** Bytes of the body received so far (as sent: compressed, if it was), told while it comes and once it has. */
+  long received;
 
   Part(String id, ServiceDefinition service, String method, ImportOptions options, Path body, String uri) {
     this.id = id;
@@ -49,7 +51,7 @@ final class Part {
   }
 
   TxnDocument.PartDocument document(String txn) {
-    return new TxnDocument.PartDocument(id, txn, service.prefix(), method, state, uri, result, error, status);
+    return new TxnDocument.PartDocument(id, txn, service.prefix(), method, state, uri, result, error, status, received);
   }
 
   JsonObject toJson(String txn) {

@@ -38,6 +38,8 @@ final class Transaction {
   final AtomicBoolean cancelled = new AtomicBoolean();
   /** Why it was cancelled while it ran. */
   String cancelCause;
+  /** How far its commit has come, while it runs; null before and after. */
+  CommitProgress progress;
 
   /** Who started it; null on a server without authentication. */
   final String principal;
@@ -57,7 +59,8 @@ final class Transaction {
   /** Its document now. */
   TxnDocument document() {
     return new TxnDocument(id, async, state, created, committed, finished,
-      parts.values().stream().map(p -> p.document(id)).toList(), commitList, cause, node, lbAsync, principal);
+      parts.values().stream().map(p -> p.document(id)).toList(), commitList, cause, node, lbAsync, principal,
+      progress == null || state != TxnState.COMMITTING ? null : progress.toJson());
   }
 
   JsonObject toJson() {

@@ -96,8 +96,8 @@ final class TransactionGroup {
           for (TransactionJob.Work part : job.parts()) {
             InputStream body = part.received();
             bodies.add(body);
-            parts.add(new GroupPart(new ImportRequest(part.service(), ImportMode.UPSERT, part.options()), body, part.bytes(),
-              part.resultFile()));
+            parts.add(new GroupPart(new ImportRequest(part.service(), ImportMode.UPSERT, part.options(),
+              job.progress().staging(part.id())), body, part.bytes(), part.resultFile()));
           }
           inputs.add(parts);
         }
@@ -110,6 +110,7 @@ final class TransactionGroup {
       if (staged == null) {
         return null;
       }
+      jobs.forEach(job -> job.progress().phase("applying", null)); // together, in one workspace transaction
       List<TransactionJob.Outcome> outcomes = new ArrayList<>();
       List<List<ImportResult>> committed = session.commitGroup(staged, results -> {
         List<TxnRecord> records = new ArrayList<>();

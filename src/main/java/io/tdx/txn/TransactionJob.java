@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * parts in the listed order in one workspace transaction. Exports write their CSV to their
  * result file and see the imports before them. Any failing part rolls everything back.
  */
-record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAccess files, AtomicBoolean cancelled)
+record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAccess files, AtomicBoolean cancelled,
+                      CommitProgress progress)
   implements GroupableJob<TransactionJob.Outcome> {
 
   /**
@@ -94,7 +95,8 @@ record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAc
           continue;
         }
         try (InputStream body = body(part)) {
-          ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options());
+          ImportRequest request = new ImportRequest(part.service(), ImportMode.ofMethod(part.method()), part.options(),
+            progress.staging(part.id()));
           staged.put(part.id(), session.stage(request, body, part.resultFile()));
         } catch (ProblemException e) {
           Cancellation.check(cancelled); // a read cut short by the cancel is no failure of the part
@@ -130,8 +132,14 @@ record TransactionJob(String txn, TxnDocument document, List<Work> parts, FileAc
                         Map<String, PartOutcome> outcomes, Map<String, FileAccess.Staged<ExportSummary>> exports) throws Exception {
     List<StagedImport> all = List.copyOf(staged.values());
     for (Work part : parts) {
+      progress.phase("applying", part.id());
       PartOutcome outcome = part.isExport() ? export(tx, part, exports) : apply(tx, part, staged.get(part.id()), all);
       outcomes.put(part.id(), outcome);
+      if (outcome.result() != null) {
+        JsonObject result = outcome.result();
+        progress.merged(part.id(), part.isExport() ? result.getLong("rows", 0L)
+          : result.getLong("inserted", 0L) + result.getLong("updated", 0L) + result.getLong("deleted", 0L));
+      }
       if (outcome.state() == PartState.FAILED) {
         tx.setRollbackOnly();
         return null;

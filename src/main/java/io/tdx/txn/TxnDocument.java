@@ -17,23 +17,25 @@ import java.util.List;
  * @param node   the node that owns it, in a cluster (its result files are there); null on a server of its own
  * @param lbAsync for a single request sent with {@code lb_async=true}, how it asked to be answered; else null
  * @param principal who started it (it alone, and admins, see it); null on a server without authentication
+ * @param progress  while it commits, how far ({@link CommitProgress}); else null
  */
 public record TxnDocument(String id, boolean async, TxnState state, Instant created, Instant committed, Instant finished,
                           List<PartDocument> parts, List<String> commit, String cause, String node, JsonObject lbAsync,
-                          String principal) {
+                          String principal, JsonObject progress) {
 
   /**
    * A part of the document.
    *
    * @param status the HTTP status a request of its own would have had, 0 until it ran
+   * @param bytes  an import's body: the bytes received so far, as sent (0 for none yet, an export, or a URI)
    */
   public record PartDocument(String id, String txn, String service, String method, PartState state, String uri,
-                             JsonObject result, String error, int status) {
+                             JsonObject result, String error, int status, long bytes) {
 
     /** What became of the part when its transaction ran. */
     PartDocument ran(PartState state, int status, JsonObject result, String error) {
       return new PartDocument(id, txn, service, method, state, uri, result != null ? result : this.result,
-        error != null ? error : this.error, status);
+        error != null ? error : this.error, status, bytes);
     }
 
     public JsonObject toJson() {
@@ -55,13 +57,16 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
       if (status != 0) {
         json.put("status", status);
       }
+      if (bytes > 0) {
+        json.put("bytes", bytes);
+      }
       return json;
     }
 
     static PartDocument fromJson(String txn, JsonObject json) {
       return new PartDocument(json.getString("id"), txn, json.getString("service"), json.getString("method"),
         PartState.valueOf(json.getString("state")), json.getString("uri"), json.getJsonObject("result"), json.getString("error"),
-        json.getInteger("status", 0));
+        json.getInteger("status", 0), json.getLong("bytes", 0L));
     }
   }
 
@@ -73,7 +78,7 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
   static TxnDocument unfinished(String id, boolean async, Instant created, boolean committing, Instant now, String cause,
                                 String principal) {
     return new TxnDocument(id, async, committing ? TxnState.FAILED : TxnState.ABORTED, created, null, now, List.of(), null,
-      cause, null, null, principal);
+      cause, null, null, principal, null);
   }
 
   /** The document once the commit ran: its end, and each part's outcome. */
@@ -84,7 +89,7 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
         .map(o -> part.ran(o.state(), o.status(), o.result(), o.error())).orElse(part));
     }
     return new TxnDocument(id, async, state, created, committed, finished, List.copyOf(ran), commit,
-      cause != null ? cause : this.cause, node, lbAsync, principal);
+      cause != null ? cause : this.cause, node, lbAsync, principal, null);
   }
 
   public boolean isFinished() {
@@ -118,6 +123,9 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
     if (principal != null) {
       json.put("principal", principal);
     }
+    if (progress != null) {
+      json.put("progress", progress);
+    }
     return json;
   }
 
@@ -130,7 +138,7 @@ public record TxnDocument(String id, boolean async, TxnState state, Instant crea
     return new TxnDocument(id, json.getBoolean("async", true), TxnState.valueOf(json.getString("state")),
       instant(json.getString("created")), instant(json.getString("committed")), instant(json.getString("finished")), parts,
       commit == null ? null : commit.stream().map(String::valueOf).toList(), json.getString("cause"), json.getString("node"),
-      json.getJsonObject("lb_async"), json.getString("principal"));
+      json.getJsonObject("lb_async"), json.getString("principal"), json.getJsonObject("progress"));
   }
 
   private static Instant instant(String text) {

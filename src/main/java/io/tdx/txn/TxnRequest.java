@@ -86,6 +86,13 @@ public sealed interface TxnRequest {
     }
   }
 
+  /** How many bytes of a part's body the node receiving it has taken so far (told about once a second). */
+  record PartProgress(String part, long bytes) implements TxnRequest {
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "PartProgress").put("part", part).put("bytes", bytes);
+    }
+  }
+
   /**
    * A chunk of a part's body received on a node other than its owner, appended by the owner to
    * the part's spool file in order; the {@code last} one closes the file and, for a body in a
@@ -246,6 +253,7 @@ public sealed interface TxnRequest {
   static TxnRequest fromJson(JsonObject json, Buffer data) {
     String type = json.getString("type");
     return switch (type) {
+      case "PartProgress" -> new PartProgress(json.getString("part"), json.getLong("bytes"));
       case "Begin" -> new Begin(json.getBoolean("async"), json.getJsonObject("lbAsync"), json.getString("principal"));
       case "AddPart" -> new AddPart(json.getString("service"), json.getString("method"), options(json.getJsonObject("options")),
         json.getLong("contentLength"), json.getString("uri"), json.getBoolean("plain"));

@@ -207,6 +207,12 @@ public final class TxnVerticle extends VerticleBase {
       return forgotten(txn);
     } else if (request instanceof TxnRequest.GetPart get) {
       return part(txn, get.part());
+    } else if (request instanceof TxnRequest.PartProgress progress) {
+      Part part = existingPart(txn, progress.part());
+      if (part.state.arriving()) {
+        part.received = Math.max(part.received, progress.bytes());
+      }
+      return TxnReply.of(new JsonObject().put("bytes", part.received));
     } else if (request instanceof TxnRequest.Poll poll) {
       return poll(txn, poll, message);
     }
@@ -261,6 +267,7 @@ public final class TxnVerticle extends VerticleBase {
         .compose(v -> vertx.fileSystem().open(part.body.toString(), new OpenOptions().setWrite(true).setCreateNew(true)));
     }
     Future<AsyncFile> upload = part.upload;
+    part.received += chunk.bytes() == null ? 0 : chunk.bytes().length();
     Future<Void> written = upload.compose(file -> chunk.bytes() == null ? Future.succeededFuture() : file.write(chunk.bytes()));
     if (chunk.last()) {
       written = written.compose(v -> upload.compose(AsyncFile::close))
@@ -310,6 +317,7 @@ public final class TxnVerticle extends VerticleBase {
     Part part = existingPart(txn, received.part());
     if (part.state.arriving()) {
       part.state = received.error() == null ? PartState.READY : PartState.FAILED;
+      part.received = received.bytes();
       part.error = received.error();
       part.status = received.error() == null ? part.status : received.status();
       if (part.body != null) {
@@ -420,7 +428,8 @@ public final class TxnVerticle extends VerticleBase {
       .map(p -> new TransactionJob.Work(p.id, p.service, p.method, p.options, p.body, p.memory, p.uri, p.resultFile,
         p.body != null ? p.spooled : p.inMemory)).toList();
     txn.parts.values().forEach(p -> p.state = p.state == PartState.DISCARDED ? p.state : PartState.READY);
-    jobs.run(new TransactionJob(txn.id, txn.document(), work, files, txn.cancelled)).onComplete(done -> {
+    txn.progress = new CommitProgress();
+    jobs.run(new TransactionJob(txn.id, txn.document(), work, files, txn.cancelled, txn.progress)).onComplete(done -> {
       if (done.failed() && txn.cancelled.get()) {
         listed.forEach(p -> {
           p.state = PartState.DISCARDED;
@@ -487,6 +496,7 @@ public final class TxnVerticle extends VerticleBase {
       txn.finished = Instant.now();
     }
     open--;
+    txn.progress = null;
     measure(txn, state);
     txn.parts.values().forEach(this::unreserve);
     txn.parts.values().stream().filter(part -> part.upload != null).forEach(this::closeUpload);

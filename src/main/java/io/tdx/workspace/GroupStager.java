@@ -71,7 +71,7 @@ final class GroupStager {
             long read;
             try {
               read = stager.load(sinks.get(shape.index()), reader, shape.mapping(), errors, txn, index,
-                keys.of(shape.service(), shape.mapping().staged(), shape.index(), index));
+                keys.of(shape.service(), shape.mapping().staged(), shape.index(), index), part.request().rowsRead());
             } catch (Exception e) {
               errors.close();
               throw e;

@@ -50,7 +50,7 @@ final class Stager {
       try {
         long read;
         try (RowSink rows = engine.bulkRows(connection, table, mapping.staged())) {
-          read = load(rows, reader, mapping, errors, 0, 0, null);
+          read = load(rows, reader, mapping, errors, 0, 0, null, request.rowsRead());
           rows.finish();
         }
         engine.staged(connection, table, read);
@@ -91,12 +91,15 @@ final class Stager {
    * (the array is reused for the next row).
    */
   long load(RowSink rows, CsvRowReader reader, HeaderMapping mapping, ErrorSink errors, int txn, int part,
-            Consumer<Object[]> valid) throws IOException, SQLException {
+            Consumer<Object[]> valid, java.util.concurrent.atomic.AtomicLong progress) throws IOException, SQLException {
     RowValidator validator = new RowValidator(mapping);
     Object[] values = new Object[mapping.staged().size()];
     long read = 0;
     for (CsvRecord record = reader.next(); record != null; record = reader.next()) {
       read++;
+      if ((read & 4095) == 0) {
+        progress.lazySet(read); // read by another thread now and then: no fence per row
+      }
       RowError error = validator.validate(record, values);
       if (error != null) {
         errors.add(error);
@@ -107,6 +110,7 @@ final class Stager {
       }
       rows.add(txn, part, record.line(), values);
     }
+    progress.set(read);
     return read;
   }
 
