@@ -186,13 +186,15 @@ class AsyncTxnTest extends ServerTest {
     }
 
     @Test
-    @DisplayName("the document comes as text and as self-refreshing HTML; GET /txn lists transactions by state")
+    @DisplayName("the document comes as text, and a browser gets the web console's page for it; GET /txn lists transactions by state")
     void documentsAndListing() {
       String open = start();
       String txn = start();
       String p1 = part(HttpMethod.POST, "/products", txn, "SKU,PRICE\nA1,1\n");
-      String html = send(HttpMethod.GET, open, null, "text/html").bodyAsString();
-      assertTrue(html.contains("<meta http-equiv=\"refresh\"") && html.contains("OPEN"), html);
+      HttpResponse<Buffer> page = send(HttpMethod.GET, open, null, "text/html");
+      assertTrue(page.getHeader("Content-Type").startsWith("text/html"), page.getHeader("Content-Type"));
+      assertTrue(page.bodyAsString().contains("<script src=\"/console/console.js\" defer>"), page.bodyAsString());
+      assertTrue(page.getHeader("Content-Security-Policy").startsWith("default-src 'self'"));
       commit(txn, "[\"" + id(p1) + "\"]");
       waitFinished(txn);
       String text = send(HttpMethod.GET, txn, null, "text/plain").bodyAsString();

@@ -5,7 +5,12 @@ import io.tdx.auth.Caller;
 import io.tdx.problem.ProblemException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Bearer authentication (RFC 6750) of every route it guards: the request's caller is found
@@ -15,6 +20,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class Authentication implements Handler<RoutingContext> {
   private static final String CALLER = "tdx.caller";
+  /** The cookie a browser session's token is kept in ({@code POST /tdx/login}): HttpOnly, SameSite=Strict. */
+  static final String COOKIE = "tdx_token";
   private static final String REALM = "Bearer realm=\"tdx\"";
   private final Authenticator authenticator;
 
@@ -36,6 +43,10 @@ final class Authentication implements Handler<RoutingContext> {
       return;
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    io.vertx.core.http.Cookie session = ctx.request().getCookie(COOKIE);
+    if (header == null && session != null && !session.getValue().isBlank()) {
+      header = "Bearer " + session.getValue(); // the web console's session
+    }
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
       ctx.fail(new ProblemException(401, "unauthenticated", "Authentication required",
         "this server needs a bearer token: send Authorization: Bearer TOKEN")
@@ -48,6 +59,53 @@ final class Authentication implements Handler<RoutingContext> {
     }).onFailure(e -> ctx.fail(new ProblemException(401, "invalid-token", "Invalid token",
         "the bearer token is not accepted: " + e.getMessage())
       .with("wwwAuthenticate", REALM + ", error=\"invalid_token\"")));
+  }
+
+  /**
+   * A browser session: {@code POST /tdx/login} with {@code {"token": "..."}} checks the token and
+   * keeps it in a cookie for the session (HttpOnly, so no script reads it; SameSite=Strict, so no
+   * other site's page sends it); {@code POST /tdx/logout} drops it; {@code GET /tdx/whoami} (after
+   * authentication) says who the session is. Before the authentication handler, but for whoami.
+   */
+  void routeSession(Router router) {
+    router.post("/tdx/login").handler(BodyHandler.create(false).setBodyLimit(16 << 10)).handler(Parameters.only()).handler(ctx -> {
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        body = null;
+      }
+      String token = body == null ? null : body.getValue("token") instanceof String text ? text.strip() : null;
+      if (token == null || token.isEmpty()) {
+        ctx.fail(ProblemException.badRequest("bad-login", "Bad login", "send {\"token\": \"...\"} as JSON"));
+        return;
+      }
+      if (authenticator == null) {
+        ctx.json(whoami(Caller.ANYONE, false));
+        return;
+      }
+      authenticator.authenticate(token).onSuccess(caller -> {
+        ctx.response().addCookie(Cookie.cookie(COOKIE, token).setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/")
+          .setSecure(ctx.request().isSSL()));
+        ctx.json(whoami(caller, true));
+      }).onFailure(e -> ctx.fail(new ProblemException(401, "invalid-token", "Invalid token",
+        "the token is not accepted: " + e.getMessage())));
+    });
+    router.post("/tdx/logout").handler(Parameters.only()).handler(ctx -> {
+      ctx.response().addCookie(Cookie.cookie(COOKIE, "").setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/")
+        .setMaxAge(0));
+      ctx.response().setStatusCode(204).end();
+    });
+  }
+
+  /** {@code GET /tdx/whoami}, after the authentication handler. */
+  void routeWhoami(Router router) {
+    router.get("/tdx/whoami").handler(Parameters.only()).handler(ctx -> ctx.json(whoami(caller(ctx), authenticator != null)));
+  }
+
+  private static JsonObject whoami(Caller caller, boolean authentication) {
+    return new JsonObject().put("authentication", authentication).put("principal", caller.principal())
+      .put("admin", caller.admin());
   }
 
   /** Fails the request {@code 403} unless its caller may use {@code right} ({@code read}, {@code write}) on the service. */

@@ -83,7 +83,11 @@ public final class HttpVerticle extends VerticleBase {
     // a server left without authentication (no auth section) answers loopback names only, unless a proxy names it
     router.route().handler(new SameOrigin(config.auth() == AuthConfig.ABSENT && TdxConfig.loopback(config.host())
       && config.trustProxy().equals("none")));
-    router.route().handler(new Authentication(Authenticator.of(vertx, config.auth(), jwks)));
+    Authentication authentication = new Authentication(Authenticator.of(vertx, config.auth(), jwks));
+    new Console().route(router);
+    authentication.routeSession(router);
+    router.route().handler(authentication);
+    authentication.routeWhoami(router);
     observability.routeMetrics(router); // a scrape is not work to shed
     router.route().handler(new AdmissionHandler(admission));
     router.get("/tdx/services").handler(Parameters.only()).handler(this::listServices);

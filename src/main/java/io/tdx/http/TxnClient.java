@@ -168,8 +168,8 @@ final class TxnClient {
    * owners' unrecorded transactions (asked first, so that one recorded meanwhile is in the
    * workspace when it is read) merged with the workspace's records.
    */
-  Future<List<JsonObject>> list(String state, Instant afterCreated, String afterId, int limit) {
-    TxnRequest.ListAll listing = new TxnRequest.ListAll(state, afterCreated, afterId, limit + 1, restrictedTo());
+  Future<List<JsonObject>> list(String state, Instant afterCreated, String afterId, int limit, boolean newest) {
+    TxnRequest.ListAll listing = new TxnRequest.ListAll(state, afterCreated, afterId, limit + 1, restrictedTo(), newest);
     List<Future<TxnReply>> replies = nodes().stream()
       .map(node -> request(addresses.owners(node), listing, timeoutMillis, null))
       .toList();
@@ -179,14 +179,15 @@ final class TxnClient {
       // parsing, merging and sorting a thousand documents is work for a worker, not an event loop
       return jobs.read(workspace -> {
         try (var session = workspace.session()) {
-          return merge(session.listTransactions(state, restrictedTo(), afterCreated, afterId, limit + 1), held, limit + 1);
+          return merge(session.listTransactions(state, restrictedTo(), afterCreated, afterId, limit + 1, newest), held, limit + 1,
+            newest);
         }
       });
     });
   }
 
   /** The records and the held documents as one list in creation order, then id, each transaction once, at most {@code max}. */
-  private static List<JsonObject> merge(List<String> recorded, List<JsonObject> held, int max) {
+  private static List<JsonObject> merge(List<String> recorded, List<JsonObject> held, int max, boolean newest) {
     record Keyed(Instant created, String id, JsonObject document) {
     }
     Map<String, Keyed> byId = new LinkedHashMap<>();
@@ -196,7 +197,8 @@ final class TxnClient {
     });
     held.forEach(d -> byId.putIfAbsent(d.getString("id"), new Keyed(created(d), d.getString("id"), d)));
     return byId.values().stream()
-      .sorted(Comparator.comparing(Keyed::created).thenComparing(Keyed::id))
+      .sorted(newest ? Comparator.comparing(Keyed::created).thenComparing(Keyed::id).reversed()
+        : Comparator.comparing(Keyed::created).thenComparing(Keyed::id))
       .limit(max)
       .map(Keyed::document)
       .toList();

@@ -3,7 +3,7 @@ package io.tdx.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The transaction document as text for terminals and as HTML for browsers. */
+/** The transaction document as text for terminals (browsers get the web console). */
 final class TxnDocuments {
   private TxnDocuments() {
   }
@@ -51,39 +51,6 @@ final class TxnDocuments {
     return out.toString();
   }
 
-  static String partHtml(String txn, JsonObject part) {
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Part " + escape(part.getString("id")) + "</title></head>"
-      + "<body><h1>Part " + escape(part.getString("id")) + " of <a href=\"/txn/" + escape(txn) + "\">transaction "
-      + escape(txn) + "</a></h1><pre>" + escape(partText(txn, part)) + "</pre></body></html>\n";
-  }
-
-  static String html(JsonObject txn) {
-    boolean running = txn.getString("finished") == null && !"ABORTED".equals(txn.getString("state"));
-    StringBuilder rows = new StringBuilder();
-    for (Object value : txn.getJsonArray("parts", new JsonArray())) {
-      JsonObject part = (JsonObject) value;
-      JsonObject result = part.getJsonObject("result");
-      rows.append("<tr><td><a href=\"").append(escape(part.getString("location"))).append("\">").append(escape(part.getString("id")))
-        .append("</a></td><td>").append(escape(part.getString("method"))).append("</td><td>").append(escape(part.getString("service")))
-        .append("</td><td>").append(escape(part.getString("state"))).append("</td><td>")
-        .append(result == null ? "" : escape(summary(result))).append("</td><td>")
-        .append(escape(part.getString("error", ""))).append("</td></tr>\n");
-    }
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-      + (running ? "<meta http-equiv=\"refresh\" content=\"2\">" : "")
-      + "<title>Transaction " + escape(txn.getString("id")) + "</title>"
-      + "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}</style>"
-      + "</head><body><h1>Transaction " + escape(txn.getString("id")) + "</h1>"
-      + "<p>State: <strong>" + escape(txn.getString("state")) + "</strong>" + (txn.getBoolean("async") ? " (asynchronous)" : " (synchronous)")
-      + (running ? " &mdash; this page refreshes itself" : "") + "</p>"
-      + "<p>Created " + escape(txn.getString("created"))
-      + (txn.getString("committed") == null ? "" : ", committed " + escape(txn.getString("committed")))
-      + (txn.getString("finished") == null ? "" : ", finished " + escape(txn.getString("finished"))) + "</p>"
-      + (txn.getString("cause") == null ? "" : "<p>Cause: " + escape(txn.getString("cause")) + "</p>")
-      + "<table><tr><th>part</th><th>method</th><th>service</th><th>state</th><th>result</th><th>error</th></tr>\n"
-      + rows + "</table></body></html>\n";
-  }
-
   /** One line per transaction, then {@code next PATH} when there is a next page. */
   static String listText(JsonArray transactions, String next) {
     StringBuilder text = new StringBuilder();
@@ -93,18 +60,6 @@ final class TxnDocuments {
       text.append("next ").append(next).append('\n');
     }
     return text.toString();
-  }
-
-  static String listHtml(JsonArray transactions, String next) {
-    StringBuilder rows = new StringBuilder();
-    transactions.forEach(t -> {
-      JsonObject txn = (JsonObject) t;
-      rows.append("<li><a href=\"").append(escape(txn.getString("location"))).append("\">").append(escape(txn.getString("id")))
-        .append("</a> ").append(escape(txn.getString("state"))).append("</li>\n");
-    });
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Transactions</title></head><body><h1>Transactions</h1><ul>\n"
-      + rows + "</ul>" + (next == null ? "" : "<p><a rel=\"next\" href=\"" + escape(next) + "\">next</a></p>")
-      + "</body></html>\n";
   }
 
   /** A commit's progress in one line: {@code applying p2; p1 1000 staged, 1000 merged; p2 500 staged}. */

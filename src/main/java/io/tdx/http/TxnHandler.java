@@ -55,7 +55,7 @@ final class TxnHandler {
     Handler<RoutingContext> none = Parameters.only();
     router.post("/txn/start").handler(Parameters.only("async")).handler(this::start);
     router.post("/txn").handler(Parameters.only("async")).handler(this::start);
-    router.get("/txn").handler(Parameters.only("state", "limit", "after")).handler(this::list);
+    router.get("/txn").handler(Parameters.only("state", "limit", "after", "order")).handler(this::list);
     router.get("/tdx/txn/memory").handler(none).handler(Authentication.admins("see what the owners hold")).handler(this::memory);
     router.post("/txn/:id/commit").handler(commitBody).handler(Parameters.only("count")).handler(this::plainBody).handler(this::commit);
     router.put("/txn/:id").handler(commitBody).handler(Parameters.only("count")).handler(this::plainBody).handler(this::commit);
@@ -64,7 +64,7 @@ final class TxnHandler {
     router.get("/txn/:id/poll").handler(Parameters.only("wait")).handler(this::poll);
     router.get("/txn/:id/status").handler(Parameters.only("wait")).handler(this::poll);
     router.get("/txn/:id").handler(none).handler(this::document);
-    router.get("/txn/:id/:part").handler(none).handler(this::part);
+    router.get("/txn/:id/:part").handler(Parameters.only("format")).handler(this::part);
   }
 
   private void start(RoutingContext ctx) {
@@ -200,7 +200,7 @@ final class TxnHandler {
   private void document(RoutingContext ctx) {
     txns(ctx).send(ctx.pathParam("id"), new TxnRequest.Get()).onSuccess(reply -> {
       JsonObject txn = reply.document();
-      render(ctx, txn, () -> TxnDocuments.html(txn), () -> TxnDocuments.text(txn));
+      render(ctx, txn, () -> TxnDocuments.text(txn));
     }).onFailure(ctx::fail);
   }
 
@@ -208,12 +208,21 @@ final class TxnHandler {
     String part = ctx.pathParam("part");
     txns(ctx).send(ctx.pathParam("id"), new TxnRequest.GetPart(part)).onSuccess(reply -> {
       String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
-      if (accept != null && accept.contains("text/csv")) {
+      String format = ctx.request().getParam("format");
+      if (format != null && !format.equals("csv")) {
+        throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "format=" + format + " is not csv");
+      }
+      if (format != null) {
+        // a link to download: the file under a name that says what it is
+        ctx.response().putHeader("Content-Disposition", "attachment; filename=\"" + downloadName(ctx.pathParam("id"), reply.document())
+          + "\"");
+      }
+      if (format != null || accept != null && accept.contains("text/csv")) {
         csv(ctx, reply);
         return;
       }
       String txn = ctx.pathParam("id");
-      render(ctx, reply.document(), () -> TxnDocuments.partHtml(txn, reply.document()), () -> TxnDocuments.partText(txn, reply.document()));
+      render(ctx, reply.document(), () -> TxnDocuments.partText(txn, reply.document()));
     }).onFailure(ctx::fail);
   }
 
@@ -258,6 +267,12 @@ final class TxnHandler {
     }).onFailure(ctx::fail);
   }
 
+  /** {@code TXN-p2-sales.csv} for an export, {@code TXN-p1-products-errors.csv} for an import's error file. */
+  private static String downloadName(String txn, JsonObject part) {
+    String service = part.getString("service", "").replaceAll("[^A-Za-z0-9_-]+", "-").replaceAll("^-|-$", "");
+    return txn + "-" + part.getString("id") + "-" + service + ("GET".equals(part.getString("method")) ? "" : "-errors") + ".csv";
+  }
+
   private Buffer headerOnly(JsonObject part) {
     return headerOnly(services.get(), part);
   }
@@ -280,20 +295,21 @@ final class TxnHandler {
     String state = state(ctx);
     int limit = limit(ctx);
     String after = ctx.request().getParam("after");
+    boolean newest = newest(ctx);
     Cursor cursor = after == null ? null : Cursor.parse(after);
-    txns(ctx).list(state, cursor == null ? null : cursor.created(), cursor == null ? null : cursor.id(), limit).onSuccess(found -> {
+    txns(ctx).list(state, cursor == null ? null : cursor.created(), cursor == null ? null : cursor.id(), limit, newest).onSuccess(found -> {
       JsonArray page = new JsonArray(new ArrayList<>(found.subList(0, Math.min(limit, found.size()))));
       JsonObject json = new JsonObject().put("transactions", page);
       String next = null;
       if (found.size() > limit) {
         JsonObject last = found.get(limit - 1);
-        next = "/txn?" + (state == null ? "" : "state=" + state + "&") + "limit=" + limit + "&after="
+        next = "/txn?" + (state == null ? "" : "state=" + state + "&") + (newest ? "order=newest&" : "") + "limit=" + limit + "&after="
           + Cursor.of(TxnClient.created(last), last.getString("id")).encode();
         json.put("next", next);
         ctx.response().putHeader("Link", "<" + next + ">; rel=\"next\"");
       }
       String link = next;
-      renderOnWorker(ctx, json, () -> TxnDocuments.listHtml(page, link), () -> TxnDocuments.listText(page, link));
+      renderOnWorker(ctx, json, () -> TxnDocuments.listText(page, link));
     }).onFailure(ctx::fail);
   }
 
@@ -308,6 +324,18 @@ final class TxnHandler {
       throw ProblemException.badRequest("bad-parameter", "Bad query parameter",
         "state=" + state + " is not one of " + java.util.Arrays.toString(TxnState.values()));
     }
+  }
+
+  /** {@code order=newest}: the newest first; {@code order=oldest} (the default): in creation order. */
+  private static boolean newest(RoutingContext ctx) {
+    String order = ctx.request().getParam("order");
+    if (order == null || order.equals("oldest")) {
+      return false;
+    }
+    if (order.equals("newest")) {
+      return true;
+    }
+    throw ProblemException.badRequest("bad-parameter", "Bad query parameter", "order=" + order + " is not newest or oldest");
   }
 
   private static int limit(RoutingContext ctx) {
@@ -328,11 +356,9 @@ final class TxnHandler {
     txns(ctx).memory().onSuccess(counts -> json(ctx, counts)).onFailure(ctx::fail);
   }
 
-  /** HTML for browsers, text for terminals that ask for it, JSON otherwise. */
-  private static void render(RoutingContext ctx, JsonObject json, Supplier<String> html, Supplier<String> text) {
-    if (Negotiation.wantsHtml(ctx)) {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(html.get());
-    } else if (Negotiation.wantsText(ctx)) {
+  /** Text for terminals that ask for it, JSON otherwise (a browser gets the console, {@link Console}). */
+  private static void render(RoutingContext ctx, JsonObject json, Supplier<String> text) {
+    if (Negotiation.wantsText(ctx)) {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(text.get());
     } else {
       json(ctx, json);
@@ -340,11 +366,9 @@ final class TxnHandler {
   }
 
   /** As {@link #render}, the text made on a worker: a page of a thousand documents is too much work for an event loop. */
-  private static void renderOnWorker(RoutingContext ctx, JsonObject json, Supplier<String> html, Supplier<String> text) {
-    String type = Negotiation.wantsHtml(ctx) ? "text/html; charset=utf-8"
-      : Negotiation.wantsText(ctx) ? "text/plain; charset=utf-8" : "application/json";
-    Supplier<String> body = type.startsWith("text/html") ? html : type.startsWith("text/plain") ? text
-      : () -> JsonResponse.text(json);
+  private static void renderOnWorker(RoutingContext ctx, JsonObject json, Supplier<String> text) {
+    String type = Negotiation.wantsText(ctx) ? "text/plain; charset=utf-8" : "application/json";
+    Supplier<String> body = type.startsWith("text/plain") ? text : () -> JsonResponse.text(json);
     ctx.vertx().executeBlocking(() -> Buffer.buffer(body.get()), false)
       .onSuccess(buffer -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(buffer))
       .onFailure(ctx::fail);

@@ -196,9 +196,10 @@ public sealed interface TxnRequest {
    * creation time then id, after that position ({@code afterCreated} null: from the start), at
    * most {@code limit}: replied as {@code {"transactions": [...]}}.
    */
-  record ListAll(String state, Instant afterCreated, String afterId, int limit, String principal) implements TxnRequest {
+  record ListAll(String state, Instant afterCreated, String afterId, int limit, String principal, boolean newest)
+    implements TxnRequest {
     public JsonObject toJson() {
-      return new JsonObject().put("type", "ListAll").put("state", state).put("principal", principal)
+      return new JsonObject().put("type", "ListAll").put("state", state).put("principal", principal).put("newest", newest)
         .put("afterCreated", afterCreated == null ? null : afterCreated.toString()).put("afterId", afterId).put("limit", limit);
     }
   }
@@ -272,7 +273,7 @@ public sealed interface TxnRequest {
       case "Poll" -> new Poll(json.getLong("waitMillis"));
       case "ListAll" -> new ListAll(json.getString("state"),
         json.getString("afterCreated") == null ? null : Instant.parse(json.getString("afterCreated")), json.getString("afterId"),
-        json.getInteger("limit"), json.getString("principal"));
+        json.getInteger("limit"), json.getString("principal"), json.getBoolean("newest", false));
       case "Memory" -> new Memory();
       case "ReadResult" -> new ReadResult(json.getString("file"), json.getLong("offset"));
       case "ResultRemoval" -> new ResultRemoval(json.getString("file"));

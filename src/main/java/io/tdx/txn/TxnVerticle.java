@@ -695,14 +695,16 @@ public final class TxnVerticle extends VerticleBase {
   }
 
   private void list(Message<TxnRequest> message, TxnRequest.ListAll listing) {
-    Comparator<Transaction> order = Comparator.<Transaction, Instant>comparing(t -> t.created).thenComparing(t -> t.id);
+    Comparator<Transaction> oldest = Comparator.<Transaction, Instant>comparing(t -> t.created).thenComparing(t -> t.id);
+    Comparator<Transaction> order = listing.newest() ? oldest.reversed() : oldest;
     JsonArray documents = new JsonArray();
     transactions.values().stream()
       .filter(t -> !t.recorded)
       .filter(t -> listing.state() == null || t.state.name().equals(listing.state()))
       .filter(t -> listing.principal() == null || listing.principal().equals(t.principal))
-      .filter(t -> listing.afterCreated() == null || t.created.isAfter(listing.afterCreated())
-        || t.created.equals(listing.afterCreated()) && t.id.compareTo(listing.afterId()) > 0)
+      .filter(t -> listing.afterCreated() == null || (listing.newest()
+        ? t.created.isBefore(listing.afterCreated()) || t.created.equals(listing.afterCreated()) && t.id.compareTo(listing.afterId()) < 0
+        : t.created.isAfter(listing.afterCreated()) || t.created.equals(listing.afterCreated()) && t.id.compareTo(listing.afterId()) > 0))
       .sorted(order)
       .limit(listing.limit())
       .forEach(t -> documents.add(t.toJson()));

@@ -166,9 +166,9 @@ final class SqlSession implements WorkspaceSession {
   }
 
   @Override
-  public List<String> listTransactions(String state, String principal, Instant afterCreated, String afterId, int limit)
-    throws Exception {
-    return TxnRecords.page(connection, engine.dialect(), state, principal, afterCreated, afterId, limit);
+  public List<String> listTransactions(String state, String principal, Instant afterCreated, String afterId, int limit,
+                                       boolean newest) throws Exception {
+    return TxnRecords.page(connection, engine.dialect(), state, principal, afterCreated, afterId, limit, newest);
   }
 
   @Override

@@ -134,10 +134,11 @@ final class TxnRecords {
 
   /**
    * Up to {@code limit} documents ordered by creation time, then id, after the given position
-   * (none when {@code afterCreated} is null), optionally in one state, optionally of one principal.
+   * (none when {@code afterCreated} is null), optionally in one state, optionally of one principal;
+   * {@code newest} first (and "after" meaning older), or oldest first.
    */
   static List<String> page(Connection connection, Dialect dialect, String state, String principal, Instant afterCreated,
-                           String afterId, int limit) throws SQLException {
+                           String afterId, int limit, boolean newest) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT document FROM " + TABLE + " WHERE true");
     if (state != null) {
       sql.append(" AND state = ?");
@@ -147,9 +148,10 @@ final class TxnRecords {
     }
     if (afterCreated != null) {
       String at = "CAST(? AS " + dialect.timestampType() + ")";
-      sql.append(" AND (created > " + at + " OR (created = " + at + " AND id > ?))");
+      String beyond = newest ? "<" : ">";
+      sql.append(" AND (created " + beyond + " " + at + " OR (created = " + at + " AND id " + beyond + " ?))");
     }
-    sql.append(" ORDER BY created, id LIMIT ?");
+    sql.append(newest ? " ORDER BY created DESC, id DESC LIMIT ?" : " ORDER BY created, id LIMIT ?");
     try (PreparedStatement query = connection.prepareStatement(sql.toString())) {
       int i = 0;
       if (state != null) {

@@ -67,10 +67,11 @@ public interface WorkspaceSession extends AutoCloseable {
   /**
    * Up to {@code limit} transaction records (documents) in creation order, then id, after the
    * transaction created at {@code afterCreated} with id {@code afterId} (from the start when null),
-   * optionally only those in {@code state}. Reads only: needs no writer's turn.
+   * optionally only those in {@code state} and of {@code principal}; {@code newest} first (after
+   * meaning older) or oldest first. Reads only: needs no writer's turn.
    */
-  List<String> listTransactions(String state, String principal, java.time.Instant afterCreated, String afterId, int limit)
-    throws Exception;
+  List<String> listTransactions(String state, String principal, java.time.Instant afterCreated, String afterId, int limit,
+                                boolean newest) throws Exception;
 
   /** The ids of every transaction the workspace holds a record of. */
   Set<String> recordedTransactions() throws Exception;
