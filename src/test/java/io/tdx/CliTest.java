@@ -117,7 +117,7 @@ class CliTest extends ServerTest {
   }
 
   @Test
-  @DisplayName("batch runs a manifest's parts as one transaction; a failing part fails it all, exit 1")
+  @DisplayName("batch runs a manifest's parts as one transaction; a failing part fails it all, exit 1; local files checked first")
   void batch() throws Exception {
     file("products.csv", ImportTest.PRODUCTS);
     file("sales.csv", ClientTest.SALES);
@@ -141,10 +141,75 @@ class CliTest extends ServerTest {
     assertEquals(1, failed.code(), failed.out() + failed.err());
     assertEquals(ClientTest.SALES, tdx.export("/sales"));
 
+    // an export to a folder that does not exist: refused before anything is sent, no transaction started
+    int transactions = tdx.get("/txn").bodyAsJsonObject().getJsonArray("transactions").size();
+    Path nowhere = file("nowhere.json", """
+      {"async": true, "parts": [
+        {"import": "/products", "file": "products.csv"},
+        {"export": "/sales", "file": "missing/sales.csv"}]}
+      """);
+    Run refused = tdx("batch", nowhere.toString());
+    assertEquals(2, refused.code(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("cannot export /sales to " + dataDir.resolve("missing/sales.csv") + ": the folder "
+      + dataDir.resolve("missing") + " does not exist"), refused.err());
+    assertEquals(transactions, tdx.get("/txn").bodyAsJsonObject().getJsonArray("transactions").size());
+    // a save that fails after the commit: exit 1, saying the transaction committed and how to get the rows
+    Files.createDirectories(dataDir.resolve("out/again.csv.part"));
+    Path late = file("late.json", """
+      {"async": true, "parts": [
+        {"import": "/products", "file": "products.csv"},
+        {"export": "/products", "file": "out/again.csv"}]}
+      """);
+    Run lost = tdx("batch", late.toString());
+    assertEquals(1, lost.code(), lost.out() + lost.err());
+    assertTrue(lost.out().contains(" COMMITTED"), lost.out());
+    assertTrue(lost.err().contains("COMMITTED, but the CSV of export part p2 could not be saved to "), lost.err());
+    assertTrue(lost.err().contains("its rows are on the server: tdx txn save "), lost.err());
+
     Path wrong = file("wrong.json", "{\"parts\": [{\"import\": \"/sales\", \"file\": \"bad.csv\", \"methd\": \"PUT\"}]}");
     Run usage = tdx("batch", wrong.toString());
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("unknown field \"methd\""), usage.err());
+  }
+
+  @Test
+  @DisplayName("help lists only the options a command takes, describes every argument; -V prints the version; txn list")
+  void helpVersionAndList() throws Exception {
+    StringWriter out = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"-V"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)));
+    assertTrue(out.toString().startsWith("tdx 0.1.0-SNAPSHOT\n"), out.toString());
+    String abort = help("txn", "abort");
+    assertTrue(!abort.contains("--timeout") && !abort.contains("--quiet") && abort.contains("--token"), abort);
+    assertTrue(abort.matches("(?s).*\n\\s+ID\\s+the transaction\n.*"), abort);
+    String commit = help("txn", "commit");
+    assertTrue(commit.contains("--timeout") && commit.contains("PART_ID...") && commit.contains("the parts to commit"), commit);
+    String serve = help("serve");
+    assertTrue(serve.contains("--port=PORT") && serve.contains("--conf=FILE") && serve.contains("--data-dir=DIR"), serve);
+    String top = help();
+    assertTrue(top.contains("batch   Runs a JSON manifest's import and export parts as one transaction.\n"), top);
+    assertTrue(top.contains("txn     Runs the transaction protocol by hand"), top);
+
+    Path products = file("products.csv", ImportTest.PRODUCTS);
+    Run oneShot = tdx("import", "--txn-service", "/txn", "--async", "-q", "/products=" + products);
+    assertEquals(0, oneShot.code(), oneShot.err());
+    String id = oneShot.out().split(" ")[1];
+    Run open = tdx("txn", "start", "--async");
+    Run list = tdx("txn", "list", "--limit", "5");
+    assertEquals(0, list.code(), list.err());
+    String[] lines = list.out().split("\n");
+    assertEquals(2, lines.length, list.out());
+    assertTrue(lines[0].startsWith(open.out().strip() + " OPEN async "), lines[0]);
+    assertTrue(lines[1].startsWith(id + " COMMITTED async "), lines[1]);
+    Run committed = tdx("txn", "list", "--state", "COMMITTED");
+    assertEquals(1, committed.out().split("\n").length, committed.out());
+  }
+
+  String help(String... command) {
+    StringWriter out = new StringWriter();
+    String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+    args[command.length] = "--help";
+    Main.run(args, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+    return out.toString();
   }
 
   @Test

@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code async = true} did). Files in the manifest are relative to its own directory.
  */
 @Command(name = "batch", mixinStandardHelpOptions = true,
-  description = {"Runs the import and export parts of a JSON manifest as one transaction, e.g.",
+  description = {"Runs a JSON manifest's import and export parts as one transaction.",
+    "Local files are checked before anything is sent (exports' folders must exist, imports' files be readable). E.g.",
     "  {\"async\": true, \"parts\": [",
     "    {\"import\": \"/products\", \"file\": \"products.csv\", \"abortOnError\": true},",
     "    {\"import\": \"/sales\", \"uri\": \"s3://bucket/sales.csv\", \"method\": \"PUT\"},",
@@ -43,7 +44,7 @@ final class BatchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  ClientSession session;
+  WaitingSession session;
 
   @Parameters(paramLabel = "MANIFEST", description = "the JSON manifest")
   Path manifest;
@@ -57,7 +58,7 @@ final class BatchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "cannot read the manifest " + manifest + ": " + e.getMessage());
     }
     boolean async = json.getBoolean("async", true);
-    Duration timeout = session.timeout;
+    Duration timeout = session.timeout();
     List<PartSpec> parts;
     try {
       unknown(json, MANIFEST_FIELDS, "the manifest");

@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What every client command shares: the server's URL, the output format, progress, the timeout,
- * and running one client call to its exit code.
+ * What every client command shares: the server's URL and token, the output format, and running
+ * one client call to its exit code. Commands that show progress mix in {@link ProgressSession},
+ * those that wait for a transaction {@link WaitingSession}: no command lists an option it ignores.
  */
-final class ClientSession {
+class ClientSession {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
@@ -42,12 +43,15 @@ final class ClientSession {
   @Option(names = "--json", description = "print the JSON document (a transaction's, an import's summary) instead of text")
   boolean json;
 
-  @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
-  boolean quiet;
+  /** Whether progress goes unshown: always, for a command that has none to show. */
+  boolean quiet() {
+    return true;
+  }
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT1H",
-    description = "the longest to wait for a transaction, ISO-8601 (PT30S, PT10M; default ${DEFAULT-VALUE})")
-  Duration timeout;
+  /** The longest to wait for a transaction; a command that waits for none never asks. */
+  Duration timeout() {
+    return WaitingSession.DEFAULT_TIMEOUT;
+  }
 
   private volatile TdxTransaction running;
 
@@ -67,7 +71,7 @@ final class ClientSession {
     Thread interrupted = new Thread(() -> abortRunning(err), "tdx-interrupted");
     Runtime.getRuntime().addShutdownHook(interrupted);
     try {
-      T result = call.apply(quiet ? client : client.withProgress(progress)).toCompletionStage().toCompletableFuture().get();
+      T result = call.apply(quiet() ? client : client.withProgress(progress)).toCompletionStage().toCompletableFuture().get();
       progress.finish();
       return report.apply(result);
     } catch (ExecutionException e) {
@@ -98,7 +102,8 @@ final class ClientSession {
 
   /** One transaction of these parts, started, sent, committed and waited for; Ctrl-C aborts it while it is open. */
   int runOneShot(boolean async, List<PartSpec> parts, Duration wait) {
-    return runTxn(client -> client.start(async).map(this::abortOnInterrupt).compose(txn -> txn.run(parts, wait)), ClientSession::code);
+    return runTxn(client -> client.checkLocalFiles(parts).compose(v -> client.start(async)).map(this::abortOnInterrupt)
+      .compose(txn -> txn.run(parts, wait)), ClientSession::code);
   }
 
   /** The transaction a one-shot command runs: Ctrl-C (SIGINT) or SIGTERM aborts it while it is open. */
@@ -126,6 +131,12 @@ final class ClientSession {
       err.println("error: server unreachable: " + cause.getMessage());
       return ExitCodes.UNREACHABLE;
     }
+    if (cause instanceof io.tdx.client.TdxExportNotSavedException notSaved) {
+      print(notSaved.outcome());
+      err.println("error: " + notSaved.getMessage() + "; its rows are on the server: tdx txn save "
+        + notSaved.outcome().id() + " " + notSaved.part() + " FILE");
+      return ExitCodes.FAILED;
+    }
     if (cause instanceof TdxTransactionFailedException failed) {
       print(failed.outcome());
       err.println("error: " + failed.getMessage());
@@ -139,7 +150,7 @@ final class ClientSession {
       return ExitCodes.FAILED;
     }
     if (cause instanceof TimeoutException) {
-      err.println("error: " + cause.getMessage() + " (--timeout " + timeout + ")");
+      err.println("error: " + cause.getMessage() + " (--timeout " + timeout() + ")");
       return ExitCodes.FAILED;
     }
     if (cause instanceof IllegalArgumentException) {

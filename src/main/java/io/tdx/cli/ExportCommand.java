@@ -24,9 +24,9 @@ final class ExportCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  ClientSession session;
+  ProgressSession session;
 
-  @Parameters(index = "0", paramLabel = "SERVICE")
+  @Parameters(index = "0", paramLabel = "SERVICE", description = "the service's prefix (/sales; the leading / may be left out)")
   String service;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "FILE|URI", description = "where the CSV goes (default: stdout)")
@@ -60,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
     }
     CsvTarget target = CsvTarget.parse(destination);
     return session.run(client -> client.exportCsv(prefix, target, gzip), outcome -> {
-      if (!session.quiet || session.json) {
+      if (!session.quiet() || session.json) {
         spec.commandLine().getErr().println("exported " + prefix + ": " + outcome.bytes() + " bytes"
           + outcome.destination().map(d -> " to " + d).orElse(""));
       }

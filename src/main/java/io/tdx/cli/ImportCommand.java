@@ -33,7 +33,7 @@ final class ImportCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  ClientSession session;
+  WaitingSession session;
 
   @Parameters(paramLabel = "ARG", description = "SERVICE FILE|URI; with --txn-service: SERVICE=FILE|URI ...")
   List<String> arguments = new ArrayList<>();
@@ -122,7 +122,7 @@ final class ImportCommand implements Callable<Integer> {
       }
       parts.add(PartSpec.importing(service(argument.substring(0, equals)), source(argument.substring(equals + 1)), settings));
     }
-    return session.runOneShot(async, parts, session.timeout);
+    return session.runOneShot(async, parts, session.timeout());
   }
 
   private CsvSource source(String fileOrUri) {

@@ -42,9 +42,16 @@ public final class Main {
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"tdx " + (version == null ? "(development)" : version)};
+    public String[] getVersion() throws java.io.IOException {
+      // written at build time from the POM (src/main/resources-filtered)
+      java.util.Properties build = new java.util.Properties();
+      try (java.io.InputStream in = Main.class.getResourceAsStream("/tdx-build.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {"tdx " + build.getProperty("version", "(version unknown: built without Maven)"),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
     }
   }
 }

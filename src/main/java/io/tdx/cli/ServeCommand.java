@@ -21,11 +21,25 @@ import picocli.CommandLine.Option;
 
 /** {@code serve}: runs the server until SIGTERM or Ctrl-C, then stops it gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-  description = {"Runs the TDX server with conf/tdx.json (or TDX_CONF); TDX_HTTP_HOST, TDX_HTTP_PORT and TDX_DATA_DIR override it.",
+  description = {"Runs the TDX server until SIGTERM or Ctrl-C, with conf/tdx.json or --conf.",
+    "The options override the configuration, as TDX_CONF, TDX_HTTP_PORT, TDX_HTTP_HOST and TDX_DATA_DIR do.",
     "An Error (e.g. StackOverflowError) halts it with exit code 70; run it with -XX:+ExitOnOutOfMemoryError."})
 final class ServeCommand implements Callable<Integer> {
   // logged as the command line (Main), as operators and tests read it
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "the configuration (default: TDX_CONF, else conf/tdx.json)")
+  String conf;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "the HTTP port (as http.port, TDX_HTTP_PORT; 0: any free one)")
+  Integer port;
+
+  @Option(names = "--host", paramLabel = "HOST",
+    description = "the interface to bind (as http.host, TDX_HTTP_HOST); other than loopback it needs auth in the configuration")
+  String host;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "where the workspace and the server's files live (as dataDir, TDX_DATA_DIR)")
+  String dataDir;
 
   @Option(names = "--cluster", description = {"Joins a cluster of nodes on one PostgreSQL workspace (as cluster.enabled):",
     "TDX_CLUSTER_MEMBERS (host:port,...), TDX_CLUSTER_PORT (this node's) and TDX_CLUSTER_HOST place it."})
@@ -36,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     JsonObject config;
     TdxConfig settings;
     try {
-      config = ConfigLoader.load(System.getenv());
+      config = ConfigLoader.load(environment());
       if (cluster) {
         config.put("cluster", config.getJsonObject("cluster", new JsonObject()).put("enabled", true));
       }
@@ -82,6 +96,24 @@ final class ServeCommand implements Callable<Integer> {
     }
     // Vert.x's threads keep the process running until the hook stops it
     return ExitCodes.OK;
+  }
+
+  /** The environment, with this command's options in the place of the variables they override. */
+  private java.util.Map<String, String> environment() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    if (conf != null) {
+      env.put("TDX_CONF", conf);
+    }
+    if (port != null) {
+      env.put("TDX_HTTP_PORT", port.toString());
+    }
+    if (host != null) {
+      env.put("TDX_HTTP_HOST", host);
+    }
+    if (dataDir != null) {
+      env.put("TDX_DATA_DIR", dataDir);
+    }
+    return env;
   }
 
   private static void stop(Vertx vertx, Future<TdxServer> started, long stopSeconds) {

@@ -160,6 +160,20 @@ public final class TdxClient implements AutoCloseable {
         : Future.failedFuture(Problems.of(response)));
   }
 
+  /**
+   * The newest transactions first, at most {@code limit} (1..1000), only those in {@code state}
+   * when it is not null: the caller's own (all of them for an admin, or on a server without
+   * authentication).
+   */
+  public Future<List<TxnOutcome>> transactions(String state, int limit) {
+    String query = "/txn?order=newest&limit=" + limit + (state == null ? "" : "&state=" + Transport.encode(state));
+    return transport.retrying(() -> transport.exchange(HttpMethod.GET, query, null))
+      .compose(response -> response.statusCode() == 200
+        ? Future.succeededFuture(Transport.bodyJson(response).getJsonArray("transactions").stream()
+          .map(t -> TxnOutcome.fromJson((io.vertx.core.json.JsonObject) t)).toList())
+        : Future.failedFuture(Problems.of(response)));
+  }
+
   /** A handle on a transaction started elsewhere (by id). */
   public TdxTransaction transaction(String id, boolean async) {
     return new TdxTransaction(transport, id, async);
@@ -171,7 +185,16 @@ public final class TdxClient implements AutoCloseable {
    * {@link TdxTransactionFailedException} when the transaction does not commit.
    */
   public Future<TxnOutcome> run(boolean async, List<PartSpec> parts, Duration timeout) {
-    return start(async).compose(txn -> txn.run(parts, timeout));
+    return checkLocalFiles(parts).compose(v -> start(async)).compose(txn -> txn.run(parts, timeout));
+  }
+
+  /**
+   * Checks the parts' local files before a transaction is started (a wrong path then costs the
+   * server nothing): every file to import is readable, every file to export to can be created.
+   * Fails with an {@link IllegalArgumentException} naming the file and why.
+   */
+  public Future<Void> checkLocalFiles(List<PartSpec> parts) {
+    return LocalFiles.check(transport.vertx(), parts);
   }
 
   /** Closes the connection pool if this client made it. */

@@ -203,7 +203,8 @@ public final class TdxTransaction {
    * {@link #cancel()} meanwhile aborts the transaction while it is still open.
    */
   public Future<TxnOutcome> run(List<PartSpec> parts, Duration timeout) {
-    return async ? runAsync(parts, timeout) : runSync(parts);
+    return LocalFiles.check(client.vertx(), parts).recover(this::abortAfter)
+      .compose(v -> async ? runAsync(parts, timeout) : runSync(parts));
   }
 
   /** Sends every part (one after another), commits them in order, waits, and saves the exports to files. */
@@ -241,7 +242,10 @@ public final class TdxTransaction {
     for (int i = 0; i < parts.size(); i++) {
       if (parts.get(i) instanceof PartSpec.Export e && !(e.target() instanceof CsvTarget.ToUri)) {
         String partId = ids.get(i);
-        saved = saved.compose(v -> savePart(partId, e.target()).mapEmpty());
+        saved = saved.compose(v -> savePart(partId, e.target()).<Void>mapEmpty()
+          .recover(failure -> Future.failedFuture(failure instanceof TdxTransportException ? failure
+            : new TdxExportNotSavedException(outcome, partId, e.target() instanceof CsvTarget.ToFile f ? f.path() : "its stream",
+              failure))));
       }
     }
     return saved.map(v -> outcome);
