@@ -46,8 +46,10 @@ public final class FileAccess implements AutoCloseable {
       "file", new LocalFiles(config.roots(), config.overwrite()),
       "http", http,
       "https", http,
-      "s3", new S3Files(config.s3(), config.overwrite(), clients.s3(), built),
-      "gs", new GcsFiles(config.gcs(), config.overwrite(), clients.gcs(), built));
+      "s3", new S3Files(config.s3(), config.overwrite(), clients.s3(), built,
+        java.time.Duration.ofSeconds(config.httpConnectTimeoutSeconds()), java.time.Duration.ofSeconds(config.httpIdleTimeoutSeconds())),
+      "gs", new GcsFiles(config.gcs(), config.overwrite(), clients.gcs(), built,
+        java.time.Duration.ofSeconds(config.httpConnectTimeoutSeconds()), java.time.Duration.ofSeconds(config.httpIdleTimeoutSeconds())));
   }
 
   /** Deploys the {@code http(s)://} fetcher and creates the {@code file://} roots. */

@@ -28,16 +28,27 @@ final class GcsFiles implements FileStore {
   private final GcsConfig config;
   private final boolean overwrite;
   private final Supplier<Storage> storage;
+  private final java.time.Duration connectTimeout;
+  private final java.time.Duration idleTimeout;
 
   /** @param storage the embedder's client, or null to build one from the configuration when first needed */
-  GcsFiles(GcsConfig config, boolean overwrite, Storage storage, Lazy.Closer closer) {
+  GcsFiles(GcsConfig config, boolean overwrite, Storage storage, Lazy.Closer closer, java.time.Duration connectTimeout,
+           java.time.Duration idleTimeout) {
+    this.connectTimeout = connectTimeout;
+    this.idleTimeout = idleTimeout;
     this.config = config;
     this.overwrite = overwrite;
     this.storage = storage != null ? () -> storage : closer.lazy(this::build);
   }
 
   private Storage build() {
-    StorageOptions.Builder options = StorageOptions.http();
+    // bounded waits: connecting, each read; and two attempts of a call within twice the connect timeout and a few
+    // seconds, not the client's default of 50 s of retries
+    StorageOptions.Builder options = StorageOptions.http()
+      .setTransportOptions(com.google.cloud.http.HttpTransportOptions.newBuilder()
+        .setConnectTimeout((int) connectTimeout.toMillis()).setReadTimeout((int) idleTimeout.toMillis()).build())
+      .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(2)
+        .setTotalTimeoutDuration(connectTimeout.multipliedBy(2).plusSeconds(5)).build());
     String host = config.host() != null ? config.host() : System.getenv("STORAGE_EMULATOR_HOST");
     if (host != null && !host.isBlank()) {
       options.setHost(host.contains("://") ? host : "http://" + host).setCredentials(NoCredentials.getInstance());

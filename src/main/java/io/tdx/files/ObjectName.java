@@ -43,10 +43,31 @@ record ObjectName(String bucket, String key) {
     };
   }
 
-  /** The store could not be reached, or what it sent did not check out. */
+  /** The first line of a message, at most 300 characters. */
+  static String oneLine(String message) {
+    String line = message.strip();
+    int end = line.indexOf('\n');
+    line = end < 0 ? line : line.substring(0, end).strip();
+    return line.length() <= 300 ? line : line.substring(0, 297) + "...";
+  }
+
+  /**
+   * The store could not be reached, the server has no credentials for it, or what it sent did
+   * not check out: in one line (an SDK's message can run to pages).
+   */
   static ProblemException unreachable(URI uri, Throwable e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    boolean checksum = message.toLowerCase(java.util.Locale.ROOT).contains("checksum");
+    String message = oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+    String lower = message.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("unable to load credentials") || lower.contains("default credentials were not found")
+      || lower.contains("application default credentials")) {
+      String how = uri.getScheme().equals("s3")
+        ? "files.s3.accessKeyId and secretAccessKey, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role"
+        : "GOOGLE_APPLICATION_CREDENTIALS, or the credentials of the machine it runs on";
+      return new ProblemException(502, "fetch-failed", "No object store credentials",
+        uri + ": the server has no credentials for " + uri.getScheme() + ":// (give it " + how + ")")
+        .with("uri", uri.toString()).with("rule", "credentials");
+    }
+    boolean checksum = lower.contains("checksum");
     return new ProblemException(502, "fetch-failed", checksum ? "Checksum mismatch" : "Object store unreachable",
       uri + ": " + (checksum ? "the data read does not match the store's checksum: " : "the object store cannot be reached: ") + message)
       .with("uri", uri.toString()).with("rule", checksum ? "checksum-mismatch" : "unreachable");

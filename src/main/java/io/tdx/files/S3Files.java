@@ -31,9 +31,14 @@ final class S3Files implements FileStore {
   private final S3Config config;
   private final boolean overwrite;
   private final Supplier<S3AsyncClient> client;
+  private final java.time.Duration connectTimeout;
+  private final java.time.Duration idleTimeout;
 
   /** @param client the embedder's client, or null to build one from the configuration when first needed */
-  S3Files(S3Config config, boolean overwrite, S3AsyncClient client, Lazy.Closer closer) {
+  S3Files(S3Config config, boolean overwrite, S3AsyncClient client, Lazy.Closer closer, java.time.Duration connectTimeout,
+          java.time.Duration idleTimeout) {
+    this.connectTimeout = connectTimeout;
+    this.idleTimeout = idleTimeout;
     this.config = config;
     this.overwrite = overwrite;
     this.client = client != null ? () -> client : closer.lazy(this::build);
@@ -41,6 +46,9 @@ final class S3Files implements FileStore {
 
   private S3AsyncClient build() {
     S3AsyncClientBuilder builder = S3AsyncClient.builder()
+      // bounded waits: connecting (files.httpConnectTimeoutSeconds), and each next byte (files.httpIdleTimeoutSeconds)
+      .httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
+        .connectionTimeout(connectTimeout).readTimeout(idleTimeout).writeTimeout(idleTimeout))
       .region(region())
       .forcePathStyle(config.pathStyle());
     if ("when_required".equals(config.checksums())) {
