@@ -33,4 +33,23 @@ class MainTest {
       assertTrue(server.log.stream().anyMatch(l -> l.contains("Main - stopped")), server.log::toString);
     }
   }
+
+  @Test
+  @DisplayName("a port already taken: one line naming the address, exit 1, no stop of a server that never started")
+  void portTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.tdx.cli.Main", "serve", "--port", Integer.toString(taken.getLocalPort()),
+        "--conf", Path.of("conf/tdx.json").toAbsolutePath().toString(), "--data-dir", dataDir.toString())
+        .redirectErrorStream(true);
+      builder.environment().putAll(TestWorkspace.environment(dataDir));
+      Process process = builder.start();
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), output);
+      assertEquals(1, process.exitValue(), output);
+      assertTrue(output.contains("[ERROR] Main - cannot start: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+        + ": Address already in use"), output);
+      assertTrue(!output.contains("did not stop cleanly") && !output.contains("\tat "), output);
+    }
+  }
 }

@@ -120,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
     LOG.info("stopping: no new requests; waiting for requests in flight");
     try {
       // Vert.x's close must not begin while the server's own undeployments still run ("Already undeployed")
-      await(started.compose(TdxServer::stop), stopSeconds);
+      await(started.transform(start -> start.succeeded() ? start.result().stop() : Future.<Void>succeededFuture()), stopSeconds);
     } catch (Exception e) {
       LOG.warn("the server did not stop cleanly: {}", e.toString());
     }

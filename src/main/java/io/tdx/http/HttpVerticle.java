@@ -115,7 +115,16 @@ public final class HttpVerticle extends VerticleBase {
       idle.started(request);
       router.handle(request);
     });
-    return consumer.completion().compose(v -> server.listen(port, config.host()));
+    return consumer.completion().compose(v -> server.listen(port, config.host()))
+      .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": "
+        + reason(e), e)));
+  }
+
+  /** The OS's reason without Netty's wrapping ("bind(..) failed with error(-98): Address already in use"). */
+  private static String reason(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    int colon = message.lastIndexOf(": ");
+    return colon < 0 ? message : message.substring(colon + 2);
   }
 
   /** The port this instance listens on. */
