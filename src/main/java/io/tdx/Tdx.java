@@ -133,7 +133,7 @@ public final class Tdx {
       .compose(jobs -> {
         List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
         Admission admission = new Admission(config.limits().maxInFlight());
-        Observability observability = observe(vertx, metrics, jobs, admission, reloader);
+        Observability observability = observe(vertx, metrics, jobs, admission, reloader, workspace);
         return vertx.deployVerticle(() -> {
             HttpVerticle verticle = new HttpVerticle(config, jobs, files, addresses, config.port(),
               servicesAddresses.get(instances.size()), reloader::reloadFromFile, admission, jwks, observability);
@@ -157,7 +157,13 @@ public final class Tdx {
    * counters its parts keep) and its health checks: live once it answers, ready while the
    * workspace answers a query and the services are loaded.
    */
-  private static Observability observe(Vertx vertx, TdxMetrics metrics, Jobs jobs, Admission admission, ServiceReloader reloader) {
+  private static Observability observe(Vertx vertx, TdxMetrics metrics, Jobs jobs, Admission admission, ServiceReloader reloader,
+                                       Workspace workspace) {
+    for (String state : workspace.connections().keySet()) {
+      metrics.gauge(state.equals("max") ? "tdx.workspace.connections.max" : "tdx.workspace.connections",
+        "the workspace's connections: active (lent), idle, pending (sessions waiting for one); max (the pool's size)",
+        () -> workspace.connections().getOrDefault(state, 0), state.equals("max") ? new String[0] : new String[] {"state", state});
+    }
     metrics.gauge("tdx.requests.in.flight", "requests working now, under limits.maxInFlight", admission::inFlight);
     metrics.gauge("tdx.requests.in.flight.limit", "limits.maxInFlight", admission::limit);
     metrics.gauge("tdx.workspace.workers", "workspace workers (each holds a connection to the workspace)", jobs.use()::workers);
@@ -166,10 +172,10 @@ public final class Tdx {
     metrics.gauge("tdx.workspace.reads", "reads of the workspace (transaction records) running or waiting", jobs::reads);
     HealthChecks liveness = HealthChecks.create(vertx).register("server", promise -> promise.complete(Status.OK()));
     HealthChecks readiness = HealthChecks.create(vertx)
-      .register("workspace", 5_000, promise -> jobs.read(workspace -> {
-        try (var session = workspace.session()) {
+      .register("workspace", 5_000, promise -> jobs.read(opened -> {
+        try (var session = opened.session()) {
           session.ping();
-          return workspace.describe();
+          return opened.describe();
         }
       }).onSuccess(where -> promise.complete(Status.OK(new JsonObject().put("workspace", where))))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))))

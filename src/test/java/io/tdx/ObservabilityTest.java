@@ -75,6 +75,13 @@ class ObservabilityTest extends ServerTest {
     double busy = sample(metrics, "tdx_workspace_workers_busy", null);
     assertTrue(busy >= 0 && busy <= sample(metrics, "tdx_workspace_workers", null), metrics);
     assertTrue(sample(metrics, "tdx_workspace_jobs_waiting", null) >= 0, metrics);
+    // the workspace's connections: lent, kept, and (PostgreSQL's pool) waited for and its size
+    for (String state : List.of("active", "idle", "pending")) {
+      assertTrue(sample(metrics, "tdx_workspace_connections", "state=\"" + state + "\"") >= 0, metrics);
+    }
+    if (TestWorkspace.postgres()) {
+      assertTrue(sample(metrics, "tdx_workspace_connections_max", null) > 0, metrics);
+    }
     assertEquals(0, sample(metrics, "tdx_requests_in_flight", null), "a scrape is not work in flight");
     assertTrue(sample(metrics, "tdx_requests_in_flight_limit", null) > 0);
   }

@@ -64,6 +64,13 @@ public interface Engine extends AutoCloseable {
   /** A short description for logs: the engine and where it is. */
   String describe();
 
+  /**
+   * How its connections are used now, for the metrics: {@code active} (lent), {@code idle}
+   * (kept for the next session), {@code pending} (sessions waiting for one), {@code max}.
+   * Read from any thread.
+   */
+  java.util.Map<String, Integer> connections();
+
   @Override
   void close();
 }

@@ -55,6 +55,11 @@ final class SqlWorkspace implements Workspace {
   }
 
   @Override
+  public java.util.Map<String, Integer> connections() {
+    return engine.connections();
+  }
+
+  @Override
   public WorkspaceSession session() {
     EngineConnection lent;
     try {

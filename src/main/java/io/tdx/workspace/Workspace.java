@@ -35,6 +35,9 @@ public interface Workspace extends AutoCloseable {
   /** The engine and where its database is, for logs (no password). */
   String describe();
 
+  /** How the engine's connections are used now ({@link Engine#connections}). */
+  java.util.Map<String, Integer> connections();
+
   /** A new session on its own connection; close it when the job is done. */
   WorkspaceSession session();
 

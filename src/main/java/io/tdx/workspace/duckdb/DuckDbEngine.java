@@ -86,15 +86,26 @@ final class DuckDbEngine implements Engine {
     return DuckDbDialect.TYPES;
   }
 
+  /** Connections lent now (DuckDB's are made on demand, in the process: none waits for one). */
+  private final java.util.concurrent.atomic.AtomicInteger lent = new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
   public EngineConnection lend() throws SQLException {
     EngineConnection kept = idle.poll();
-    return kept != null ? kept : new EngineConnection(root.duplicate());
+    EngineConnection connection = kept != null ? kept : new EngineConnection(root.duplicate());
+    lent.incrementAndGet();
+    return connection;
+  }
+
+  @Override
+  public java.util.Map<String, Integer> connections() {
+    return java.util.Map.of("active", lent.get(), "idle", idle.size(), "pending", 0);
   }
 
   /** A clean connection is kept for the next session, with its prepared statements, up to {@link #IDLE_CONNECTIONS}. */
   @Override
   public void giveBack(EngineConnection lent, boolean clean) {
+    this.lent.decrementAndGet();
     if (!clean || closed || !idle.offer(lent)) {
       lent.close();
     } else if (closed) {

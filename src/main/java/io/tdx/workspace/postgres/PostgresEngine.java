@@ -40,6 +40,13 @@ final class PostgresEngine implements Engine {
   private final String where;
   private final Path spill;
 
+  @Override
+  public java.util.Map<String, Integer> connections() {
+    var pool = this.pool.getHikariPoolMXBean();
+    return pool == null ? java.util.Map.of() : java.util.Map.of("active", pool.getActiveConnections(), "idle",
+      pool.getIdleConnections(), "pending", pool.getThreadsAwaitingConnection(), "max", this.pool.getMaximumPoolSize());
+  }
+
   private PostgresEngine(HikariDataSource pool, String where, Path spill) {
     this.pool = pool;
     this.where = where;
