@@ -34,6 +34,9 @@ final class ClusterNodes implements AutoCloseable {
   final Path root;
   final List<Node> nodes = new ArrayList<>();
   private final String members;
+  /** More of each node's environment (a configuration of its own), and the token the harness's own requests carry. */
+  private Map<String, String> environment = Map.of();
+  private String token;
 
   /** One node: its ports, data directory and, while it runs, its process and what it logged. */
   static final class Node {
@@ -69,7 +72,14 @@ final class ClusterNodes implements AutoCloseable {
    * waits until each sees them all.
    */
   static ClusterNodes start(Path root, int count) throws Exception {
+    return start(root, count, Map.of(), null);
+  }
+
+  /** As {@link #start(Path, int)}, each node with more {@code environment}; the harness sends {@code token} (null: none). */
+  static ClusterNodes start(Path root, int count, Map<String, String> environment, String token) throws Exception {
     ClusterNodes cluster = new ClusterNodes(root, count);
+    cluster.environment = environment;
+    cluster.token = token;
     try {
       for (int i = 0; i < count; i++) {
         cluster.launch(i);
@@ -118,6 +128,7 @@ final class ClusterNodes implements AutoCloseable {
     builder.environment().putAll(TestWorkspace.environment(root)); // one schema for every node
     builder.environment().putAll(Map.of("TDX_DATA_DIR", node.dataDir.toString(), "TDX_HTTP_PORT", Integer.toString(node.httpPort),
       "TDX_CLUSTER_PORT", Integer.toString(node.clusterPort), "TDX_CLUSTER_MEMBERS", members, "TDX_CLUSTER_HOST", "127.0.0.1"));
+    builder.environment().putAll(environment);
     node.log.clear();
     node.process = builder.start();
     Process process = node.process;
@@ -151,7 +162,8 @@ final class ClusterNodes implements AutoCloseable {
         continue;
       }
       while (true) {
-        HttpResponse<String> answer = send(node.index, "GET", "/tdx/cluster", null);
+        HttpResponse<String> answer = token == null ? send(node.index, "GET", "/tdx/cluster", null)
+          : send(node.index, "GET", "/tdx/cluster", null, "Authorization", "Bearer " + token);
         if (answer.statusCode() == 200 && new JsonObject(answer.body()).getJsonArray("members").size() == count) {
           break;
         }
