@@ -92,6 +92,7 @@ class LogicBloxClientTest extends ServerTest {
     assertEquals("text/plain; charset=utf-8", text.getHeader("Content-Type"));
     assertEquals("part " + p1 + " of transaction " + txn + ": DONE\n"
       + "  request   POST /products\n"
+      + "  bytes     24 received\n"
       + "  status    200\n"
       + "  result    2 read, 1 inserted, 0 updated, 0 deleted, 1 rejected\n", text.bodyAsString());
   }
