@@ -47,7 +47,32 @@ def limits_section(runs, results, out):
     if ratio is not None:
         out.append("")
         out.append(f"Import rate / parsing rate: {ratio:.2f}.")
-    return {"read": read, "parse": parse, "import_over_parse": ratio}
+    native = native_section(runs, results, out)
+    return {"read": read, "parse": parse, "import_over_parse": ratio, "native": native}
+
+
+def native_section(runs, results, out):
+    """DuckDB's own loader and ordered export of the same file, and the server's rates as shares of them."""
+    load, export = summary(runs, "limit", "duckdb-load"), summary(runs, "limit", "duckdb-export")
+    if not load or not export:
+        return None
+    shares = {}
+    for op, native in (("import", load), ("upsert", load), ("export", export)):
+        tdx = results["tdx"].get(op)
+        if tdx and native["rows_per_s"]:
+            shares[op] = round(tdx["rows_per_s"] / native["rows_per_s"], 3)
+    out.append("")
+    out.append("### Limit: DuckDB's own loader (same file, same table, one pass in a fresh JVM)")
+    out.append("")
+    out.append("| figure | s | rows/s | MB/s | TDX's share |")
+    out.append("|---|---:|---:|---:|---:|")
+    out.append(f"| DuckDB: INSERT INTO sales SELECT * FROM read_csv(...) | {fmt_time(load)} | {fmt_int(load['rows_per_s'])} "
+               f"| {load['mb_per_s']} | import {shares.get('import', 0):.1%}, upsert {shares.get('upsert', 0):.1%} |")
+    out.append(f"| DuckDB: COPY (SELECT ... ORDER BY SKU, STORE, WEEK) TO FILE (HEADER) | {fmt_time(export)} "
+               f"| {fmt_int(export['rows_per_s'])} | {export['mb_per_s']} | export {shares.get('export', 0):.1%} |")
+    out.append("")
+    out.append("Issue 17's targets: import and upsert at least 50 % of the native load, export at least 70 % of the native export.")
+    return {"load": load, "export": export, "shares": shares}
 
 
 def engine_limits(kv):

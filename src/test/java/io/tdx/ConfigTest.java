@@ -108,6 +108,15 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("http.accessLog defaults to true and may be turned off")
+  void accessLog() {
+    assertTrue(TdxConfig.from(ConfigLoader.load(Map.of())).accessLog());
+    JsonObject off = ConfigLoader.load(Map.of());
+    off.getJsonObject("http").put("accessLog", false);
+    assertEquals(false, TdxConfig.from(off).accessLog());
+  }
+
+  @Test
   @DisplayName("limits.maxInFlight defaults to 256 and must be positive")
   void maxInFlight() {
     assertEquals(256, TdxConfig.from(ConfigLoader.load(Map.of())).limits().maxInFlight());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param host          interface the HTTP server binds ({@code http.host}, default {@code 127.0.0.1})
  * @param port          HTTP port, 0 for any free port ({@code http.port})
  * @param httpInstances event-loop verticles serving HTTP ({@code http.instances}, default one per core)
+ * @param accessLog     whether each request is logged to {@code tdx.access} ({@code http.accessLog}, default true)
  * @param trustProxy    which proxy headers name the URL a client used, for absolute {@code Location}s
  *                      ({@code http.trustProxy}: {@code none}, the default, {@code forwarded},
  *                      {@code x-forwarded} or {@code all})
@@ -30,6 +31,7 @@ public record TdxConfig(
   String host,
   int port,
   int httpInstances,
+  boolean accessLog,
   String trustProxy,
   Path dataDir,
   WorkspaceConfig workspace,
@@ -75,6 +77,7 @@ public record TdxConfig(
         host,
         port,
         instances,
+        http.getBoolean("accessLog", true),
         trustProxy,
         dataDir,
         WorkspaceConfig.from(json.getJsonObject("workspace"), dataDir),

@@ -77,7 +77,9 @@ public final class HttpVerticle extends VerticleBase {
       message.reply(null);
     });
     Router router = Router.router(vertx).allowForward(AbsoluteUrls.trusted(config.trustProxy()));
-    router.route().handler(new AccessLog());
+    if (config.accessLog()) {
+      router.route().handler(new AccessLog());
+    }
     router.route().handler(new UriCheck());
     observability.routeProbes(router);
     // a server left without authentication (no auth section) answers loopback names only, unless a proxy names it
