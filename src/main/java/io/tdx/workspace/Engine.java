@@ -1,6 +1,9 @@
 package io.tdx.workspace;
 
 import io.tdx.service.Column;
+import io.tdx.service.ServiceDefinition;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -63,6 +66,16 @@ public interface Engine extends AutoCloseable {
 
   /** A short description for logs: the engine and where it is. */
   String describe();
+
+  /**
+   * Writes the service's table as CSV, header first, ordered by key, on the session's
+   * connection (in its transaction): row by row ({@link Exporter}) unless the engine writes the
+   * same bytes itself.
+   */
+  default ExportSummary export(Connection connection, ServiceDefinition service, OutputStream csv)
+    throws SQLException, IOException {
+    return Exporter.export(connection, dialect(), service, csv);
+  }
 
   /**
    * How its connections are used now, for the metrics: {@code active} (lent), {@code idle}

@@ -190,7 +190,7 @@ final class SqlSession implements WorkspaceSession {
   @Override
   public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
     return inDatabaseTransaction(() -> {
-      ExportSummary summary = Exporter.export(connection, engine.dialect(), service, csv);
+      ExportSummary summary = engine.export(connection, service, csv);
       connection.commit();
       return summary;
     });
@@ -230,7 +230,7 @@ final class SqlSession implements WorkspaceSession {
 
     @Override
     public ExportSummary export(ServiceDefinition service, OutputStream csv) throws Exception {
-      return Exporter.export(connection, engine.dialect(), service, csv);
+      return engine.export(connection, service, csv);
     }
 
     @Override

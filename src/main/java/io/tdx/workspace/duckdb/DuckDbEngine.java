@@ -3,6 +3,9 @@ package io.tdx.workspace.duckdb;
 import io.tdx.config.ConfigException;
 import io.tdx.config.TdxConfig;
 import io.tdx.service.Column;
+import io.tdx.service.ServiceDefinition;
+import io.tdx.workspace.ExportSummary;
+import java.io.OutputStream;
 import io.tdx.workspace.Dialect;
 import io.tdx.workspace.Engine;
 import io.tdx.workspace.EngineConnection;
@@ -45,6 +48,24 @@ final class DuckDbEngine implements Engine {
     thread.setDaemon(true);
     return thread;
   });
+
+  /** The threads that copy a COPY's named pipe to an export's output, one per export running (at most one per worker). */
+  private final ExecutorService exportPumps = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "tdx-export-pump");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  @Override
+  public ExportSummary export(Connection connection, ServiceDefinition service, OutputStream csv) throws SQLException, IOException {
+    if (CopyExport.eligible(service)) {
+      ExportSummary written = CopyExport.export(connection, service, csv, segments, exportPumps);
+      if (written != null) {
+        return written;
+      }
+    }
+    return Engine.super.export(connection, service, csv);
+  }
 
   private DuckDbEngine(DuckDBConnection root, String url, int maxLineChars, Path segments) {
     this.root = root;
@@ -172,6 +193,7 @@ final class DuckDbEngine implements Engine {
     closed = true;
     closeIdle();
     segmentLoader.shutdown();
+    exportPumps.shutdown();
     try {
       root.close();
     } catch (SQLException e) {
