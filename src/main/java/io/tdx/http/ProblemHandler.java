@@ -29,6 +29,10 @@ final class ProblemHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
+      if (response.closed()) { // the client went away: its business, said in one line
+        LOG.info("{} {}: the client closed the connection during the response", ctx.request().method(), ctx.request().path());
+        return;
+      }
       LOG.warn("{} {} failed after its response started; resetting the stream", ctx.request().method(), ctx.request().path(), ctx.failure());
       response.reset();
       return;
