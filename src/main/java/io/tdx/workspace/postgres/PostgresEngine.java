@@ -76,7 +76,14 @@ final class PostgresEngine implements Engine {
       throw new ConfigException("cannot open workspace " + where + ": " + rootMessage(e));
     }
     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.quote(workspace.schema()));
+      try {
+        statement.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.quote(workspace.schema()));
+      } catch (SQLException e) {
+        // IF NOT EXISTS does not hold against a race: another node starting at the same moment made it (23505); it is there
+        if (!"23505".equals(e.getSQLState())) {
+          throw e;
+        }
+      }
       String version = connection.getMetaData().getDatabaseProductVersion();
       if (connection.getMetaData().getDatabaseMajorVersion() < 15) {
         throw new ConfigException("workspace " + where + ": PostgreSQL " + version + " is too old; 15 or later is needed");
