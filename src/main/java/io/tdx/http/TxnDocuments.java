@@ -97,8 +97,4 @@ final class TxnDocuments {
       out.append("  ").append(String.format("%-9s", label)).append(' ').append(value).append('\n');
     }
   }
-
-  static String escape(String text) {
-    return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
 }
