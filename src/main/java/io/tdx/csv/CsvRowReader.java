@@ -27,12 +27,37 @@ public final class CsvRowReader implements Closeable {
   private final CsvParser parser;
   private final int maxLineChars;
   private final int maxFields;
+  private final long lineOffset;
+  private final long charsBefore;
+  private final long bytesBefore;
   private final List<String> fields = new ArrayList<>();
 
   /** Factories are thread-safe and costly to build: one per record bound, shared by every reader. */
   private static final Map<Integer, CsvFactory> FACTORIES = new ConcurrentHashMap<>();
 
   public CsvRowReader(InputStream input, CsvDialect dialect, int maxLineChars, int maxFields) throws IOException {
+    this(input, dialect, maxLineChars, maxFields, 1, 0, 0);
+  }
+
+  /**
+   * A reader of the rest of a file another reader began, from the start of a record: on line
+   * {@code firstLine}, after {@code charsBefore} characters in {@code bytesBefore} bytes of UTF-8.
+   * Lines and offsets are given as in the whole file.
+   */
+  public static CsvRowReader continuing(InputStream rest, CsvDialect dialect, int maxLineChars, int maxFields,
+                                        long firstLine, long charsBefore, long bytesBefore) throws IOException {
+    // a byte-order mark fixes the encoding as UTF-8 (Jackson guesses UTF-16 from a NUL among the first bytes) and is skipped
+    InputStream marked = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(BOM), rest);
+    return new CsvRowReader(marked, dialect, maxLineChars, maxFields, firstLine, charsBefore, bytesBefore - BOM.length);
+  }
+
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+  private CsvRowReader(InputStream input, CsvDialect dialect, int maxLineChars, int maxFields, long firstLine,
+                       long charsBefore, long bytesBefore) throws IOException {
+    this.lineOffset = firstLine - 1;
+    this.charsBefore = charsBefore;
+    this.bytesBefore = bytesBefore;
     CsvFactory factory = FACTORIES.computeIfAbsent(maxLineChars, max -> CsvFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(max).build())
       .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
@@ -54,7 +79,7 @@ public final class CsvRowReader implements Closeable {
 
   /** The next record, or null at the end of the input. */
   public CsvRecord next() throws IOException {
-    long line = parser.currentLocation().getLineNr();
+    long line = parser.currentLocation().getLineNr() + lineOffset;
     try {
       JsonToken token = parser.nextToken();
       if (token == null) {
@@ -68,7 +93,7 @@ public final class CsvRowReader implements Closeable {
       while (parser.nextToken() != JsonToken.END_ARRAY) {
         if (start < 0) {
           // the first value's location is the record's own; START_ARRAY's is the previous line's end
-          line = parser.currentTokenLocation().getLineNr();
+          line = parser.currentTokenLocation().getLineNr() + lineOffset;
           start = parser.currentTokenLocation().getCharOffset();
         }
         if (fields.size() == maxFields) {
@@ -87,11 +112,26 @@ public final class CsvRowReader implements Closeable {
         + " characters (limits.maxLineChars); is a quote left open?");
     } catch (CharConversionException e) {
       // Jackson's UTF-8 decoder: the message names the byte offset ("at char #N, byte #M")
-      throw new MalformedCsvException("invalid-utf8", parser.currentLocation().getLineNr(), "not UTF-8: " + e.getMessage());
+      throw new MalformedCsvException("invalid-utf8", parser.currentLocation().getLineNr() + lineOffset, "not UTF-8: " + offsetsInFile(e.getMessage()));
     } catch (JsonProcessingException e) {
-      throw new MalformedCsvException("malformed-csv", e.getLocation() == null ? line : e.getLocation().getLineNr(),
+      throw new MalformedCsvException("malformed-csv", e.getLocation() == null ? line : e.getLocation().getLineNr() + lineOffset,
         e.getOriginalMessage());
     }
+  }
+
+  private static final java.util.regex.Pattern OFFSETS = java.util.regex.Pattern.compile("\\(at char #(\\d+), byte #(\\d+)\\)");
+
+  /** Jackson's "(at char #N, byte #M)" counted from the file's start. */
+  private String offsetsInFile(String message) {
+    if (charsBefore == 0 && bytesBefore == 0 || message == null) {
+      return message;
+    }
+    java.util.regex.Matcher matcher = OFFSETS.matcher(message);
+    if (!matcher.find()) {
+      return message;
+    }
+    return message.substring(0, matcher.start()) + "(at char #" + (Long.parseLong(matcher.group(1)) + charsBefore) + ", byte #"
+      + (Long.parseLong(matcher.group(2)) + bytesBefore) + ")" + message.substring(matcher.end());
   }
 
   @Override

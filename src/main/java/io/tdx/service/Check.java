@@ -15,6 +15,14 @@ public interface Check {
   /** What a valid value is, as in "WEEK must be in 1..53". */
   String description();
 
+  /**
+   * The check as a SQL condition on {@code value} (an expression of the column's SQL type),
+   * true exactly when {@link #test} is; null when SQL cannot say the same (a Java pattern).
+   */
+  default String sql(String value) {
+    return null;
+  }
+
   static Check parse(String text, Column column) {
     String spec = text.strip();
     if (spec.startsWith("length ")) {

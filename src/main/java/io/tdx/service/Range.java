@@ -1,5 +1,8 @@
 package io.tdx.service;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import java.math.BigDecimal;
 import java.util.function.Function;
 
@@ -89,6 +92,38 @@ final class Range implements Check {
       return BigDecimal.valueOf(d);
     }
     return value;
+  }
+
+  /** Bounds compared in SQL: numbers (and lengths) as exact decimal literals, dates as DATE literals. */
+  @Override
+  public String sql(String value) {
+    String subject = onLength ? "length(" + value + ")" : value;
+    List<String> conditions = new ArrayList<>();
+    if (low != null) {
+      String bound = literal(low);
+      if (bound == null) {
+        return null;
+      }
+      conditions.add(subject + (lowInclusive ? " >= " : " > ") + bound);
+    }
+    if (high != null) {
+      String bound = literal(high);
+      if (bound == null) {
+        return null;
+      }
+      conditions.add(subject + (highInclusive ? " <= " : " < ") + bound);
+    }
+    return "(" + String.join(" AND ", conditions) + ")";
+  }
+
+  private static String literal(Object bound) {
+    if (bound instanceof BigDecimal number) {
+      return number.toPlainString();
+    }
+    if (bound instanceof java.time.LocalDate date) {
+      return "DATE '" + date + "'";
+    }
+    return null;
   }
 
   @Override

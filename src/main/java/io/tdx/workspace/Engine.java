@@ -36,6 +36,14 @@ public interface Engine extends AutoCloseable {
   /** Rows of one large import into a staging table; nothing else runs on the connection until the sink is finished. */
   RowSink bulkRows(Connection connection, String table, List<Column> columns) throws SQLException;
 
+  /**
+   * How the engine reads CSV files itself, for large imports that it parses and validates in SQL
+   * ({@link EngineCsvStager}); null where rows reach staging through {@link #bulkRows}.
+   */
+  default CsvFiles csvFiles() {
+    return null;
+  }
+
   /** Rows of small parts into a staging table; several such sinks may be open on one connection at once. */
   RowSink smallRows(Connection connection, String table, List<Column> columns) throws SQLException;
 

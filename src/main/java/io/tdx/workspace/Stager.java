@@ -43,6 +43,10 @@ final class Stager {
 
   StagedImport stage(ImportRequest request, InputStream input, String table, Path errorFile)
     throws IOException, SQLException {
+    CsvFiles files = engine.csvFiles();
+    if (files != null && EngineCsvStager.eligible(request.service())) {
+      return new EngineCsvStager(connection, engine, files, limits, this).stage(request, input, table, errorFile);
+    }
     try (CsvRowReader reader = new CsvRowReader(input, request.service().dialect(), limits.maxLineChars(), limits.maxFields())) {
       HeaderMapping mapping = HeaderMapping.of(reader.next(), request, limits.maxHeaderChars());
       create(table, mapping.staged());
@@ -67,11 +71,16 @@ final class Stager {
   }
 
   void create(String table, List<Column> columns) throws SQLException {
+    create(table, columns, "");
+  }
+
+  /** A staging table of the columns, with {@code more} column definitions after its own (", name TYPE"). */
+  void create(String table, List<Column> columns, String more) throws SQLException {
     String definition = columns.stream().map(c -> Sql.quote(c.name()) + " " + engine.dialect().type(c))
       .collect(Collectors.joining(", "));
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TEMP TABLE " + table + " (__txn INTEGER, __part INTEGER, __line BIGINT, " + definition
-        + ", __code VARCHAR, __cause VARCHAR)");
+        + ", __code VARCHAR, __cause VARCHAR" + more + ")");
     }
   }
 

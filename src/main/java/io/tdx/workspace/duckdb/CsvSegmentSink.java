@@ -1,21 +1,16 @@
 package io.tdx.workspace.duckdb;
 
-import io.tdx.files.CountingOutputStream;
 import io.tdx.service.Column;
 import io.tdx.workspace.CanonicalRows;
 import io.tdx.workspace.RowSink;
+import io.tdx.workspace.SegmentFiles;
 import io.tdx.workspace.Sql;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
@@ -36,131 +31,55 @@ final class CsvSegmentSink implements RowSink {
    * spills far less. Below it, the checkpoint's cost (about 0.5 s a million rows) buys nothing.
    */
   static final long COMPRESS_AFTER_BYTES = 256L << 20;
-  private final Connection connection;
-  private final Executor loader;
-  private final String table;
   private final List<Column> columns;
-  private final Path directory;
-  private final long segmentBytes;
-  private final long compressAfterBytes;
-  private final String insert;
-  private Path segment;
-  private OutputStream file;
-  private CountingOutputStream counter;
+  private final SegmentFiles segments;
   private CanonicalRows writer;
-  private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
-  private long loadedBytes;
 
   CsvSegmentSink(Connection connection, Executor loader, String table, List<Column> columns, Path directory,
                  int maxLineChars, long segmentBytes, long compressAfterBytes) {
-    this.connection = connection;
-    this.loader = loader;
-    this.table = table;
     this.columns = columns;
-    this.directory = directory;
-    this.segmentBytes = segmentBytes;
-    this.compressAfterBytes = compressAfterBytes;
     // A record of maxLineChars characters may take 3 bytes a character, and twice that quoted.
     long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
     String types = "{'__txn': 'INTEGER', '__part': 'INTEGER', '__line': 'BIGINT'"
       + columns.stream().map(c -> ", " + Sql.literal(c.name()) + ": " + Sql.literal(DuckDbDialect.TYPES.type(c))).collect(Collectors.joining())
       + "}";
-    this.insert = "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(columns, "") + ") SELECT * FROM read_csv(%s,"
+    String insert = "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(columns, "") + ") SELECT * FROM read_csv(%s,"
       + " columns = " + types + ", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
       + " nullstr = '', new_line = '\\n', max_line_size = " + maxLineBytes + ", buffer_size = " + 4 * maxLineBytes + ")";
+    this.segments = new SegmentFiles(directory, loader, segmentBytes, compressAfterBytes, (file, compress) -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.executeUpdate(insert.formatted(Sql.literal(file.toString())));
+        if (compress) {
+          statement.execute("CHECKPOINT temp");
+        }
+      }
+    });
   }
 
   @Override
   public void add(int txn, int part, long line, Object[] values) throws IOException, SQLException {
     if (writer == null) {
-      open();
+      writer = new CanonicalRows(segments.stream(), columns);
     }
     writer.add(txn, part, line, values);
-    if (counter.count() >= segmentBytes) {
-      load();
-    }
-  }
-
-  private void open() throws IOException {
-    segment = Files.createTempFile(directory, "segment-", ".csv");
-    file = Files.newOutputStream(segment);
-    counter = new CountingOutputStream(new BufferedOutputStream(file, 1 << 16));
-    writer = new CanonicalRows(counter, columns);
-  }
-
-  /** Hands the current segment to the loader once the previous one is loaded, which may throw what DuckDB refused. */
-  private void load() throws IOException, SQLException {
-    long bytes = counter.count();
-    closeSegment();
-    awaitLoading();
-    Path full = segment;
-    segment = null;
-    loadedBytes += bytes;
-    boolean compress = loadedBytes > compressAfterBytes;
-    loading = CompletableFuture.runAsync(() -> {
-      try (Statement statement = connection.createStatement()) {
-        statement.executeUpdate(insert.formatted(Sql.literal(full.toString())));
-        if (compress) {
-          statement.execute("CHECKPOINT temp");
-        }
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      } finally {
-        deleteQuietly(full);
-      }
-    }, loader);
-  }
-
-  private void awaitLoading() throws SQLException {
-    try {
-      loading.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw e;
+    if (segments.full()) {
+      writer.flush();
+      writer = null;
+      segments.load();
     }
   }
 
   @Override
   public void finish() throws IOException, SQLException {
     if (writer != null) {
-      load();
-    }
-    awaitLoading();
-  }
-
-  private void closeSegment() throws IOException {
-    try {
-      writer.close();
-      counter.flush();
-    } finally {
+      writer.flush();
       writer = null;
-      file.close();
     }
+    segments.finish();
   }
 
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // left in the data directory's tmp, which the server empties at start
-    }
-  }
-
-  /** Waits for a segment being loaded (the connection is not to be shared), then deletes what is left. */
   @Override
   public void close() throws IOException {
-    try {
-      loading.exceptionally(e -> null).join();
-      if (writer != null) {
-        closeSegment();
-      }
-    } finally {
-      if (segment != null) {
-        deleteQuietly(segment);
-        segment = null;
-      }
-    }
+    segments.close();
   }
 }

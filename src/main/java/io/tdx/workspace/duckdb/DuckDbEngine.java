@@ -3,6 +3,9 @@ package io.tdx.workspace.duckdb;
 import io.tdx.config.ConfigException;
 import io.tdx.config.TdxConfig;
 import io.tdx.service.Column;
+import io.tdx.service.CsvDialect;
+import io.tdx.workspace.CsvFiles;
+import io.tdx.workspace.Sql;
 import io.tdx.service.ServiceDefinition;
 import io.tdx.workspace.ExportSummary;
 import java.io.OutputStream;
@@ -150,6 +153,41 @@ final class DuckDbEngine implements Engine {
     return new CsvSegmentSink(connection, segmentLoader, table, columns, segments, maxLineChars,
       CsvSegmentSink.SEGMENT_BYTES, CsvSegmentSink.COMPRESS_AFTER_BYTES);
   }
+
+  /** DuckDB's own parallel CSV reader, on segment files under the data directory's tmp/staging. */
+  @Override
+  public CsvFiles csvFiles() {
+    return csvFiles;
+  }
+
+  private final CsvFiles csvFiles = new CsvFiles() {
+    @Override
+    public Path directory() {
+      return segments;
+    }
+
+    @Override
+    public java.util.concurrent.Executor loader() {
+      return segmentLoader;
+    }
+
+    @Override
+    public String read(Path file, CsvDialect dialect, List<String> columns) {
+      // a record of maxLineChars characters may take 3 bytes a character, and twice that quoted
+      long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
+      String types = columns.stream().map(c -> Sql.literal(c) + ": " + (c.equals(columns.get(0)) ? "'BIGINT'" : "'VARCHAR'"))
+        .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+      String quote = Sql.literal(String.valueOf(dialect.quote()));
+      return "read_csv(" + Sql.literal(file.toString()) + ", columns = " + types + ", header = false, auto_detect = false, delim = "
+        + Sql.literal(String.valueOf(dialect.delimiter())) + ", quote = " + quote + ", escape = " + quote
+        + ", nullstr = '', new_line = '\\n', max_line_size = " + maxLineBytes + ", buffer_size = " + 4 * maxLineBytes + ")";
+    }
+
+    @Override
+    public void compress(Statement statement) throws SQLException {
+      statement.execute("CHECKPOINT temp");
+    }
+  };
 
   @Override
   public RowSink smallRows(Connection connection, String table, List<Column> columns) throws SQLException {

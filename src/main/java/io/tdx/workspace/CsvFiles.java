@@ -1,0 +1,26 @@
+package io.tdx.workspace;
+
+import io.tdx.service.CsvDialect;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/** An engine that reads CSV files itself (DuckDB's {@code read_csv}): where the files go, what loads them, how a query reads one. */
+public interface CsvFiles {
+  /** Where segment files are written (emptied at the server's start). */
+  Path directory();
+
+  /** The threads that load a segment while the next is written. */
+  Executor loader();
+
+  /**
+   * A {@code FROM} item reading {@code file} in {@code dialect}, with no header, empty fields as
+   * NULL, its first column {@code BIGINT} and the others text, named {@code columns}.
+   */
+  String read(Path file, CsvDialect dialect, List<String> columns);
+
+  /** Called after each segment once {@code compress} (many loaded): e.g. compresses the temporary tables. */
+  void compress(Statement statement) throws SQLException;
+}
