@@ -25,6 +25,14 @@ public interface Dialect {
    */
   String columnsQuery();
 
+  /**
+   * An expression: one 64-bit hash of the columns (equal for equal values), or null where the
+   * engine has none cheaper to group by than the columns themselves.
+   */
+  default String hash(String columns) {
+    return null;
+  }
+
   /** An expression: an array of the {@code n} smallest values of {@code column} in a group. */
   String smallest(String column, int n);
 

@@ -200,24 +200,30 @@ final class EngineCsvStager {
   private String insert(String table, HeaderMapping mapping) {
     List<Column> staged = mapping.staged();
     List<String> accepted = new ArrayList<>(List.of("__bad IS NULL"));
+    List<String> casts = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (int i = 0; i < staged.size(); i++) {
       Column column = staged.get(i);
       String text = "f" + mapping.fieldIndex(i);
-      String value = FieldSyntax.cast(column.type()) ? "TRY_CAST(" + text + " AS " + engine.dialect().type(column) + ")" : text;
+      String value = text;
       List<String> valid = new ArrayList<>();
       if (FieldSyntax.cast(column.type())) {
+        value = "v" + i; // cast once, below
+        casts.add("TRY_CAST(" + text + " AS " + engine.dialect().type(column) + ") AS " + value);
         valid.add(value + " IS NOT NULL");
       }
-      column.checks().forEach(check -> valid.add(check.sql(value)));
+      for (Check check : column.checks()) {
+        valid.add(check.sql(value));
+      }
       String ok = valid.isEmpty() ? "TRUE" : String.join(" AND ", valid);
       accepted.add(column.required() ? "(" + text + " IS NOT NULL AND " + ok + ")" : "(" + text + " IS NULL OR (" + ok + "))");
       values.add("CASE WHEN __ok THEN " + value + " END");
     }
     String texts = "[__bad, " + IntStream.range(0, mapping.header().size()).mapToObj(k -> "f" + k).collect(Collectors.joining(", ")) + "]";
+    String typed = casts.isEmpty() ? "%s" : "(SELECT *, " + String.join(", ", casts) + " FROM %s) typed";
     return "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(staged, "") + ", __raw) SELECT 0, 0, __line, "
       + String.join(", ", values) + ", CASE WHEN __ok THEN NULL ELSE " + texts + " END FROM (SELECT *, coalesce("
-      + String.join(" AND ", accepted) + ", FALSE) AS __ok FROM %s) raw";
+      + String.join(" AND ", accepted) + ", FALSE) AS __ok FROM " + typed + ") raw";
   }
 
   /**

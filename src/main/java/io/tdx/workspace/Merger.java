@@ -97,7 +97,11 @@ final class Merger {
 
   private ImportResult upsert(StagedImport staged) throws SQLException, IOException {
     long accepted = accepted(staged);
-    long updated = upsert(staged.table(), staged.mapping(), staged.request().service(), -1);
+    ServiceDefinition service = staged.request().service();
+    // into an empty table (a first load) the rows are only inserted: no matched row to look for
+    long existing = !dialect.enforcesKeys() && count("SELECT count(*) FROM (SELECT 1 FROM " + Sql.quote(service.table())
+      + " LIMIT 1) t") == 0 ? 0 : -1;
+    long updated = upsert(staged.table(), staged.mapping(), service, existing);
     return result(staged, accepted - updated, updated, 0, false);
   }
 
