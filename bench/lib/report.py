@@ -470,6 +470,7 @@ def main():
             "heap_peak_mb": num(kv.get("gb.heap_peak_mb")),
             "heap_used_at_end_mb": num(kv.get("gb.heap_used_at_end_mb")),
             "db_mb": num(kv.get("gb.db_mb")),
+            "tmp_peak_mb": num(kv.get("gb.tmp_peak_mb")),
             "server_died": kv.get("gb.server_died") == "true",
             "out_of_memory_error": kv.get("gb.out_of_memory_error") == "true",
         }
@@ -504,7 +505,8 @@ def main():
                            ("heap_peak_mb", "Java heap peak (GC log, before a collection)"),
                            ("heap_used_at_end_mb", "Java heap used at the end (jcmd GC.heap_info)"),
                            ("db_mb", "data directory size" if kv.get("workspace_engine", "duckdb") == "duckdb"
-                            else "the workspace schema's tables (pg_total_relation_size)")):
+                            else "the workspace schema's tables (pg_total_relation_size)"),
+                           ("tmp_peak_mb", "temporary disk peak (the data directory's tmp: segments, spill, error files; du every 0.5 s)")):
             if memory[key] not in (None, ""):
                 out.append(f"| {label} | {memory[key]} MB |")
         if memory["server_died"]:
