@@ -54,6 +54,8 @@ public final class RawRecords implements Closeable {
   private long discarded;
   /** Bytes before {@link #next} that were not characters of their own (a UTF-8 sequence of n bytes is n - 1 characters fewer; n - 2 for 4, a surrogate pair). */
   private long saved;
+  /** Bytes of the record being scanned that are not characters of their own. */
+  private long fewer;
   /** The line the next record starts on (1: the header). */
   private long line = 1;
   private Syntax[] syntax = new Syntax[0];
@@ -218,7 +220,7 @@ public final class RawRecords implements Closeable {
     }
     int count = 0;
     long newlines = 0;
-    long fewer = 0;
+    fewer = 0;
     while (true) {
       if (count == maxFields) {
         return OUTSIDE;
@@ -263,12 +265,11 @@ public final class RawRecords implements Closeable {
               return OUTSIDE;
             }
           } else if (c < 0) {
-            int length = utf8(b, p, n);
-            if (length <= 0) {
-              return length == 0 && !eof ? more(p) : OUTSIDE;
+            int past = pastSequence(b, p, n);
+            if (past < 0) {
+              return -1 - past;
             }
-            p += length;
-            fewer += length == 4 ? 2 : length - 1;
+            p = past;
             continue;
           } else if (c == 0) {
             form |= 4;
@@ -289,12 +290,11 @@ public final class RawRecords implements Closeable {
           if (c == quote) {
             form |= 8; // literal inside an unquoted field, as the reader takes it; not for the engine to read
           } else if (c < 0) {
-            int length = utf8(b, p, n);
-            if (length <= 0) {
-              return length == 0 && !eof ? more(p) : OUTSIDE;
+            int past = pastSequence(b, p, n);
+            if (past < 0) {
+              return -1 - past;
             }
-            p += length;
-            fewer += length == 4 ? 2 : length - 1;
+            p = past;
             continue;
           } else if (c == 0) {
             form |= 4;
@@ -314,7 +314,7 @@ public final class RawRecords implements Closeable {
         if (!eof) {
           return more(p);
         }
-        return finish(p, p, count, newlines, fewer);
+        return finish(p, p, count, newlines);
       }
       byte c = b[p];
       if (c == delimiter) {
@@ -322,14 +322,14 @@ public final class RawRecords implements Closeable {
         continue;
       }
       if (c == LF) {
-        return finish(p, p + 1, count, newlines, fewer);
+        return finish(p, p + 1, count, newlines);
       }
       if (c == CR) {
         if (p + 1 >= n) {
           return eof ? OUTSIDE : more(p);
         }
         if (b[p + 1] == LF) {
-          return finish(p, p + 2, count, newlines, fewer);
+          return finish(p, p + 2, count, newlines);
         }
         return OUTSIDE;
       }
@@ -337,11 +337,21 @@ public final class RawRecords implements Closeable {
     }
   }
 
+  /** Where the well-formed UTF-8 sequence at {@code p} ends (counting the characters it saves), or -1 - MORE or OUTSIDE. */
+  private int pastSequence(byte[] b, int p, int n) {
+    int length = utf8(b, p, n);
+    if (length <= 0) {
+      return -1 - (length == 0 && !eof ? more(p) : OUTSIDE);
+    }
+    fewer += length == 4 ? 2 : length - 1;
+    return p + length;
+  }
+
   private int more(int p) {
     return p - next > maxRecordBytes ? OUTSIDE : MORE;
   }
 
-  private int finish(int recordEnd, int after, int count, long newlines, long fewer) {
+  private int finish(int recordEnd, int after, int count, long newlines) {
     if (count == 1 && recordEnd > next && fieldForm[0] == 0 && blank(next, recordEnd)) {
       return OUTSIDE; // a line of blanks: whether it is a record or an empty line is the reader's to say
     }
