@@ -28,7 +28,7 @@ class EngineCsvTest extends ServerTest {
   static final String[] DECIMALS = {"1.5", "1", "-0.00", "1.23456", "1.00000", "2.25 ", "1E+1", ".5", "5.", "12345678901234567",
     "1234567890123456", "-", ""};
   static final String[] BOOLEANS = {"true", "false", "1", "0", "TRUE", "False", "yes", " true", ""};
-  static final String[] DATES = {"2024-02-29", "2023-02-29", "1999-12-31", "2000-01-01", "2099-12-31", "2100-01-01", "0999-01-01",
+  static final String[] DATES = {"2024-02-29", "2000-01-01", "2023-02-29", "1999-12-31", "2099-12-31", "2100-01-01", "0999-01-01",
     "2024-1-01", "2024-13-01", "24-01-01", ""};
   static final String[] UUIDS = {"123e4567-e89b-12d3-a456-426614174000", "123E4567-E89B-12D3-A456-426614174000", "not-a-uuid",
     "123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400g", ""};
@@ -71,8 +71,13 @@ class EngineCsvTest extends ServerTest {
     Random random = new Random(17);
     StringBuilder csv = new StringBuilder("ID,S,I,F,D,DD,B,DT,U\n");
     for (int id = 1; id <= 3000; id++) {
-      String[] fields = {Integer.toString(id), pick(random, STRINGS), pick(random, INTS), pick(random, FLOATS),
-        pick(random, DECIMALS), pick(random, DECIMALS), pick(random, BOOLEANS), pick(random, DATES), pick(random, UUIDS)};
+      // most rows vary one or two columns over every form; the others keep a valid value
+      String[][] forms = {STRINGS, INTS, FLOATS, DECIMALS, DECIMALS, BOOLEANS, DATES, UUIDS};
+      String[] fields = new String[forms.length + 1];
+      fields[0] = Integer.toString(id);
+      for (int i = 0; i < forms.length; i++) {
+        fields[i + 1] = random.nextInt(forms.length) < 2 ? pick(random, forms[i]) : forms[i][random.nextInt(2)];
+      }
       for (int i = 0; i < fields.length; i++) {
         boolean quote = fields[i].contains(",") || fields[i].contains("\"") || fields[i].contains("\n") || random.nextInt(8) == 0;
         csv.append(i == 0 ? "" : ",").append(quote ? "\"" + fields[i].replace("\"", "\"\"") + "\"" : fields[i]);
@@ -86,7 +91,8 @@ class EngineCsvTest extends ServerTest {
     String javaRows = tdx.export("/java").replaceAll("(?m),$", "").replace(",TS\n", "\n");
     assertEquals(javaRows.replaceFirst("^ID,S,I,F,D,DD,B,DT,U", ""), tdx.export("/engine").replaceFirst("^ID,S,I,F,D,DD,B,DT,U", ""));
     assertTrue(engine.bodyAsString().contains("CHECK_FAILED") && engine.bodyAsString().contains("INVALID_VALUE"));
-    assertTrue(tdx.export("/engine").lines().count() > 100, "some rows of every kind are accepted");
+    long accepted = tdx.export("/engine").lines().count() - 1;
+    assertTrue(accepted > 1000, () -> "rows of every kind are accepted, not " + accepted);
   }
 
   private static String pick(Random random, String[] values) {
