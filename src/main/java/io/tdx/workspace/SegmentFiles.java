@@ -53,10 +53,6 @@ public final class SegmentFiles implements Closeable {
     return counter;
   }
 
-  public boolean open() {
-    return counter != null;
-  }
-
   /** Whether the segment being written has reached its size. */
   public boolean full() {
     return counter != null && counter.count() >= segmentBytes;
