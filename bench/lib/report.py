@@ -489,7 +489,8 @@ def main():
             "heap_peak_mb": num(kv.get("gb.heap_peak_mb")),
             "heap_used_at_end_mb": num(kv.get("gb.heap_used_at_end_mb")),
             "db_mb": num(kv.get("gb.db_mb")),
-            "tmp_peak_mb": num(kv.get("gb.tmp_peak_mb")),
+            "tmp_peak_import_mb": num(kv.get("gb.tmp_peak_import_mb")),
+            "tmp_peak_export_mb": num(kv.get("gb.tmp_peak_export_mb")),
             "server_died": kv.get("gb.server_died") == "true",
             "out_of_memory_error": kv.get("gb.out_of_memory_error") == "true",
         }
@@ -525,7 +526,9 @@ def main():
                            ("heap_used_at_end_mb", "Java heap used at the end (jcmd GC.heap_info)"),
                            ("db_mb", "data directory size" if kv.get("workspace_engine", "duckdb") == "duckdb"
                             else "the workspace schema's tables (pg_total_relation_size)"),
-                           ("tmp_peak_mb", "temporary disk peak (the data directory's tmp: segments, spill, error files; du every 0.5 s)")):
+                           ("tmp_peak_import_mb", "temporary disk peak during the import (the data directory's tmp: "
+                            "segments, spill, error files; du every 0.5 s)"),
+                           ("tmp_peak_export_mb", "temporary disk peak during the export")):
             if memory[key] not in (None, ""):
                 out.append(f"| {label} | {memory[key]} MB |")
         if memory["server_died"]:
