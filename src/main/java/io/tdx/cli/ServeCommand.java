@@ -121,6 +121,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private static void stop(Vertx vertx, Future<TdxServer> started, long stopSeconds) {
+    if (started.failed()) {
+      // a server that never started has nothing to stop: its start undoes what it began, and closing Vert.x now
+      // would race that (Vert.x logs "Already undeployed" for the failed deployment); the process is exiting
+      return;
+    }
     LOG.info("stopping: no new requests; waiting for requests in flight");
     try {
       // Vert.x's close must not begin while the server's own undeployments still run ("Already undeployed")
