@@ -77,7 +77,7 @@ public final class RawRecords implements Closeable {
   private CsvRecord read;
 
   public RawRecords(InputStream input, CsvDialect dialect, int maxLineChars, int maxFields) {
-    if (dialect.hasEscape() || dialect.delimiter() > 127 || dialect.quote() > 127) {
+    if (!splits(dialect)) {
       throw new IllegalArgumentException("only ASCII delimiters and doubled quotes are read as bytes");
     }
     this.input = input;
@@ -97,6 +97,11 @@ public final class RawRecords implements Closeable {
   private final boolean[] plain = new boolean[256];
   /** The bytes with no meaning in a quoted field: ASCII but NUL, the quote, CR and LF. */
   private final boolean[] quotedPlain = new boolean[256];
+
+  /** Whether files of the dialect are split here: ASCII delimiter and quote, quotes doubled (no escape character). */
+  public static boolean splits(CsvDialect dialect) {
+    return !dialect.hasEscape() && dialect.delimiter() < 128 && dialect.quote() < 128;
+  }
 
   /**
    * From now on a record is passed on as bytes only if it has {@code width} fields and each field

@@ -62,8 +62,7 @@ final class EngineCsvStager {
 
   /** Whether the engine can read every value of the service's files as the Java parser does. */
   static boolean eligible(ServiceDefinition service) {
-    CsvDialect dialect = service.dialect();
-    if (dialect.hasEscape() || dialect.delimiter() > 127 || dialect.quote() > 127) {
+    if (!RawRecords.splits(service.dialect())) {
       return false;
     }
     for (Column column : service.columns()) {

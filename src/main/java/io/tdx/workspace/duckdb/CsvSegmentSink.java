@@ -1,6 +1,8 @@
 package io.tdx.workspace.duckdb;
 
 import io.tdx.service.Column;
+import io.tdx.service.CsvDialect;
+import io.tdx.workspace.CanonicalText;
 import io.tdx.workspace.CanonicalRows;
 import io.tdx.workspace.RowSink;
 import io.tdx.workspace.SegmentFiles;
@@ -38,14 +40,11 @@ final class CsvSegmentSink implements RowSink {
   CsvSegmentSink(Connection connection, Executor loader, String table, List<Column> columns, Path directory,
                  int maxLineChars, long segmentBytes, long compressAfterBytes) {
     this.columns = columns;
-    // A record of maxLineChars characters may take 3 bytes a character, and twice that quoted.
-    long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
     String types = "{'__txn': 'INTEGER', '__part': 'INTEGER', '__line': 'BIGINT'"
       + columns.stream().map(c -> ", " + Sql.literal(c.name()) + ": " + Sql.literal(DuckDbDialect.TYPES.type(c))).collect(Collectors.joining())
       + "}";
-    String insert = "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(columns, "") + ") SELECT * FROM read_csv(%s,"
-      + " columns = " + types + ", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
-      + " nullstr = '', new_line = '\\n', max_line_size = " + maxLineBytes + ", buffer_size = " + 4 * maxLineBytes + ")";
+    String insert = "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(columns, "") + ") SELECT * FROM "
+      + readCsv("%s", types, CanonicalText.CSV, maxLineChars);
     this.segments = new SegmentFiles(directory, loader, segmentBytes, compressAfterBytes, (file, compress) -> {
       try (Statement statement = connection.createStatement()) {
         statement.executeUpdate(insert.formatted(Sql.literal(file.toString())));
@@ -54,6 +53,19 @@ final class CsvSegmentSink implements RowSink {
         }
       }
     });
+  }
+
+  /**
+   * DuckDB's reader of a headerless CSV file ({@code file}: a SQL expression) in the dialect, its
+   * columns typed as {@code types} (a DuckDB struct literal), empty fields NULL.
+   */
+  static String readCsv(String file, String types, CsvDialect dialect, int maxLineChars) {
+    // a record of maxLineChars characters may take 3 bytes a character, and twice that quoted
+    long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
+    String quote = Sql.literal(String.valueOf(dialect.quote()));
+    return "read_csv(" + file + ", columns = " + types + ", header = false, auto_detect = false, delim = "
+      + Sql.literal(String.valueOf(dialect.delimiter())) + ", quote = " + quote + ", escape = " + quote
+      + ", nullstr = '', new_line = '\\n', max_line_size = " + maxLineBytes + ", buffer_size = " + 4 * maxLineBytes + ")";
   }
 
   @Override

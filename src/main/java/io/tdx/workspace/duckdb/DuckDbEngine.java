@@ -173,14 +173,9 @@ final class DuckDbEngine implements Engine {
 
     @Override
     public String read(Path file, CsvDialect dialect, List<String> columns) {
-      // a record of maxLineChars characters may take 3 bytes a character, and twice that quoted
-      long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
       String types = columns.stream().map(c -> Sql.literal(c) + ": " + (c.equals(columns.get(0)) ? "'BIGINT'" : "'VARCHAR'"))
         .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
-      String quote = Sql.literal(String.valueOf(dialect.quote()));
-      return "read_csv(" + Sql.literal(file.toString()) + ", columns = " + types + ", header = false, auto_detect = false, delim = "
-        + Sql.literal(String.valueOf(dialect.delimiter())) + ", quote = " + quote + ", escape = " + quote
-        + ", nullstr = '', new_line = '\\n', max_line_size = " + maxLineBytes + ", buffer_size = " + 4 * maxLineBytes + ")";
+      return CsvSegmentSink.readCsv(Sql.literal(file.toString()), types, dialect, maxLineChars);
     }
 
     @Override
