@@ -547,6 +547,15 @@ def main():
             out.append(f"| export rows/s | {fmt_int(ge['rows_per_s'])} ({ge['mb_per_s']} MB/s) |")
         else:
             out.append("| export | not run: the import failed |")
+        # on the DuckDB workspace, the engine's own load and ordered export of the same file (issue 17 at scale)
+        for op, tdx, label in (("load", gi, "DuckDB's own load of the same file (read_csv; fresh JVM)"),
+                               ("export", ge, "DuckDB's own ordered export (COPY ... TO)")):
+            native = summary(runs, "gb", "duckdb-" + op)
+            memory["native_" + op] = native
+            if native and native["all_ok"] and native["median_s"] > 0:
+                share = (f", TDX's {'import' if op == 'load' else 'export'} {tdx['rows_per_s'] / native['rows_per_s']:.0%} of it"
+                         if tdx and tdx["all_ok"] and tdx["rows_per_s"] else "")
+                out.append(f"| {label} | {native['median_s']:.1f} s{share} |")
         for key, label in (("peak_rss_after_import_mb", "peak RSS after import (VmHWM)"),
                            ("peak_rss_after_export_mb", "peak RSS after export (VmHWM)"),
                            ("rss_after_import_mb", "RSS right after the import (VmRSS)"),
