@@ -1,6 +1,7 @@
 package io.tdx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -23,6 +24,17 @@ class BlockedThreadCheckTest {
       tdx.forgetBlocked();
       assertEquals(200, tdx.get("/products").statusCode());
     }
+  }
+
+  @Test
+  @DisplayName("an event loop caught loading a class for the first time is reported, not failed; server code loading nothing is failed")
+  void classLoadingIsNotBlocking() {
+    StackTraceElement loading = new StackTraceElement("java.lang.ClassLoader", "loadClass", "ClassLoader.java", 525);
+    StackTraceElement netty = new StackTraceElement("io.netty.handler.stream.ChunkedWriteHandler", "write", "ChunkedWriteHandler.java", 138);
+    StackTraceElement server = new StackTraceElement("io.tdx.http.ExportHandler", "handle", "ExportHandler.java", 1);
+    assertTrue(TestServer.loadingClass(new StackTraceElement[] {loading, netty, server}));
+    assertFalse(TestServer.loadingClass(new StackTraceElement[] {netty, server, loading}));
+    assertFalse(TestServer.loadingClass(new StackTraceElement[] {server}));
   }
 
   private static void blockFor(long millis) {

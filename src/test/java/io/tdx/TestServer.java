@@ -61,20 +61,37 @@ public final class TestServer implements AutoCloseable {
 
   /**
    * Records an event loop caught blocked inside the server's own code or JDBC while it serves. On this shared
-   * 2-core machine an event loop can also be starved of CPU for a moment; that is reported,
-   * not failed.
+   * 2-core machine an event loop can also be starved of CPU for a moment, or be caught loading a class
+   * for the first time (reading the jar, once per class and JVM); those are reported, not failed.
    */
   private void blocked(BlockedThreadEvent event) {
     StackTraceElement[] stack = event.thread().getStackTrace();
     String trace = Arrays.stream(stack).limit(30).map(f -> "\n  at " + f).collect(Collectors.joining());
-    boolean ours = serving && Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("io.tdx.")
-      || f.getClassName().startsWith("org.duckdb.") || f.getClassName().startsWith("java.sql.")
-      || f.getClassName().startsWith("com.fasterxml.jackson.dataformat.csv."));
-    if (ours) {
+    boolean ours = serving && Arrays.stream(stack).anyMatch(TestServer::serverCode);
+    if (ours && !loadingClass(stack)) {
       blocked.add(event + trace);
     } else {
-      System.err.println("event loop starved (not in server code): " + event + trace);
+      System.err.println("event loop slow (not in server code, or loading a class): " + event + trace);
     }
+  }
+
+  private static boolean serverCode(StackTraceElement frame) {
+    String name = frame.getClassName();
+    return name.startsWith("io.tdx.") || name.startsWith("org.duckdb.") || name.startsWith("java.sql.")
+      || name.startsWith("com.fasterxml.jackson.dataformat.csv.");
+  }
+
+  /** Whether the thread is inside a class loader's {@code loadClass} above (called by) any server frame. */
+  static boolean loadingClass(StackTraceElement[] stack) {
+    for (StackTraceElement frame : stack) {
+      if (serverCode(frame)) {
+        return false;
+      }
+      if (frame.getClassName().equals("java.lang.ClassLoader") && frame.getMethodName().equals("loadClass")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The shipped configuration ({@code conf/tdx.json}) on a fresh data directory. */
