@@ -100,9 +100,13 @@ public class StagingDesigns {
   private static String stage(String table, Path segment) {
     return "INSERT INTO " + table + " (__txn, __part, __line, SKU, STORE, WEEK, UNITS, REVENUE, __raw) SELECT 0, 0, __line,"
       + " CASE WHEN __ok THEN f0 END, CASE WHEN __ok THEN f1 END, CASE WHEN __ok THEN v2 END, CASE WHEN __ok THEN v3 END,"
-      + " CASE WHEN __ok THEN v4 END, CASE WHEN __ok THEN NULL ELSE [__bad, f0, f1, f2, f3, f4] END FROM (SELECT *, " + OK
-      + " AS __ok FROM (SELECT *, TRY_CAST(f2 AS INTEGER) AS v2, TRY_CAST(f3 AS INTEGER) AS v3, TRY_CAST(f4 AS DECIMAL(18,2)) AS v4 FROM "
-      + read(segment, false) + ") typed) raw";
+      + " CASE WHEN __ok THEN v4 END, CASE WHEN __ok THEN NULL ELSE [__bad, f0, f1, f2, f3, f4] END FROM " + judged(segment);
+  }
+
+  /** The segment's texts read, each typed column cast once, and whether the row is accepted ({@code __ok}). */
+  private static String judged(Path segment) {
+    return "(SELECT *, " + OK + " AS __ok FROM (SELECT *, TRY_CAST(f2 AS INTEGER) AS v2, TRY_CAST(f3 AS INTEGER) AS v3,"
+      + " TRY_CAST(f4 AS DECIMAL(18,2)) AS v4 FROM " + read(segment, false) + ") typed) raw";
   }
 
   private static Connection open(Path work, String name, boolean keepMemory) throws SQLException {
@@ -175,9 +179,7 @@ public class StagingDesigns {
       long cpu0 = OS.getProcessCpuTime();
       long t0 = System.nanoTime();
       connection.setAutoCommit(false);
-      long inserted = s.executeUpdate("INSERT INTO sales SELECT f0, f1, v2, v3, v4 FROM (SELECT *, " + OK + " AS __ok FROM (SELECT *,"
-        + " TRY_CAST(f2 AS INTEGER) AS v2, TRY_CAST(f3 AS INTEGER) AS v3, TRY_CAST(f4 AS DECIMAL(18,2)) AS v4 FROM " + read(segment, false)
-        + ") typed) raw WHERE __ok");
+      long inserted = s.executeUpdate("INSERT INTO sales SELECT f0, f1, v2, v3, v4 FROM " + judged(segment) + " WHERE __ok");
       if (inserted != rows) {
         throw new IllegalStateException("direct inserted " + inserted);
       }
