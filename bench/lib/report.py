@@ -79,7 +79,7 @@ def native_section(runs, results, out, engine="duckdb"):
     out.append("")
     if load and export:
         duckdb_shares = engine != "postgres"
-        out.append("### Limit: DuckDB's own loader (same file, same table, one pass in a fresh JVM)")
+        out.append("### Limit: DuckDB's own loader (same file, same table, one pass in a fresh JVM after each repetition's server)")
         out.append("")
         out.append("| figure | s | rows/s | MB/s | TDX's share |")
         out.append("|---|---:|---:|---:|---:|")
