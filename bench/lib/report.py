@@ -90,6 +90,11 @@ def native_section(runs, results, out, engine="duckdb"):
                    f"| {fmt_int(export['rows_per_s'])} | {export['mb_per_s']} | "
                    + (f"export {share_text(shares, 'export')}" if duckdb_shares else "(another engine)") + " |")
         out.append("")
+    paired = paired_shares(runs) if engine != "postgres" else {}
+    if paired:
+        out.append("Paired by repetition (each fresh server's figure against DuckDB's pass right after it), median (min–max): "
+                   + ", ".join(f"{op} {p['median']:.1%} ({p['min']:.1%}–{p['max']:.1%})" for op, p in paired.items()) + ".")
+        out.append("")
     if engine == "postgres" and shares:
         out.append("On this PostgreSQL workspace the engine's own load and export are the PostgreSQL columns of the "
                    "timed runs (\\copy into the same table; \\copy (SELECT ... ORDER BY key) TO STDOUT): TDX's share "
@@ -99,7 +104,21 @@ def native_section(runs, results, out, engine="duckdb"):
     out.append("Issue 17's targets: import and upsert at least 50 % of the native load, export at least 70 % of the native export "
                "(judged on the fresh server's figures; the warm server's in brackets).")
     return {"engine": engine, "load": load if engine != "postgres" else None, "export": export if engine != "postgres" else None,
-            "shares": shares}
+            "shares": shares, "paired_shares": paired}
+
+
+def paired_shares(runs):
+    """Each fresh-server operation's share of DuckDB's own figure of the same repetition (run right after that server):
+    {op: {median, min, max, shares}} over the repetitions where both were measured."""
+    seconds = {(r["system"], r["op"], r["rep"]): r["seconds"] for r in runs if r["ok"]}
+    paired = {}
+    for op, native in (("import", "duckdb-load"), ("upsert", "duckdb-load"), ("export", "duckdb-export")):
+        shares = [seconds[("limit", native, rep)] / secs for (system, o, rep), secs in seconds.items()
+                  if system == "tdx" and o == op and secs > 0 and ("limit", native, rep) in seconds]
+        if shares:
+            paired[op] = {"median": round(statistics.median(shares), 3), "min": round(min(shares), 3),
+                          "max": round(max(shares), 3), "shares": [round(x, 3) for x in shares]}
+    return paired
 
 
 def share_text(shares, op):
