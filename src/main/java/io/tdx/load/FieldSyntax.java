@@ -38,6 +38,31 @@ public final class FieldSyntax {
     };
   }
 
+  /**
+   * The texts {@link #of} accepts as a regular expression matched against a whole text (ASCII
+   * classes only); null for a string, which any text is; "" where no text is (a decimal with no
+   * integer digits), for the Java parser to decide.
+   */
+  public static String pattern(Column column) {
+    return switch (column.type()) {
+      case STRING -> null;
+      case INT -> number(18, 0);
+      case DECIMAL -> number(column.precision() - column.scale(), column.scale());
+      case FLOAT -> number(15, 15);
+      case BOOLEAN -> "0|1|true|false";
+      case DATE -> "[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}";
+      case UUID -> "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+      case DATETIME -> "";
+    };
+  }
+
+  private static String number(int integers, int fraction) {
+    if (integers <= 0) {
+      return "";
+    }
+    return "-?[0-9]{1," + integers + "}" + (fraction > 0 ? "(\\.[0-9]{1," + fraction + "})?" : "");
+  }
+
   /** {@code -?D{1,integers}(.D{1,fraction})?} */
   static boolean number(byte[] b, int from, int to, int integers, int fraction) {
     int p = from;

@@ -2,7 +2,6 @@ package io.tdx.worker;
 
 import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
-import io.tdx.workspace.StagedImport;
 import io.tdx.workspace.Workspace;
 import io.tdx.workspace.WorkspaceSession;
 import java.io.InputStream;
@@ -20,12 +19,7 @@ public record ImportJob(ImportRequest request, Source csv, Path errorFile) imple
   @Override
   public ImportResult run(Workspace workspace) throws Exception {
     try (WorkspaceSession session = workspace.session(); InputStream in = csv.open()) {
-      StagedImport staged = session.stage(request, in, errorFile);
-      try {
-        return session.inTransaction(transaction -> transaction.apply(staged));
-      } finally {
-        staged.errors().close();
-      }
+      return session.importCsv(request, in, errorFile);
     }
   }
 }

@@ -21,6 +21,13 @@ public interface CsvFiles {
    */
   String read(Path file, CsvDialect dialect, List<String> columns);
 
+  /**
+   * A {@code FROM} item reading the body {@code file} in {@code dialect}, its first line (the
+   * header) skipped, its lines ending in CR LF if {@code crlf} (else LF), empty fields as NULL,
+   * every column text, named {@code columns}; a record with another number of fields fails it.
+   */
+  String readBody(Path file, CsvDialect dialect, List<String> columns, boolean crlf);
+
   /** Called after each segment once {@code compress} (many loaded): e.g. compresses the temporary tables. */
   void compress(Statement statement) throws SQLException;
 }

@@ -3,6 +3,7 @@ package io.tdx.workspace;
 import io.tdx.config.Limits;
 import io.tdx.csv.ByteSink;
 import io.tdx.csv.CsvRecord;
+import io.tdx.csv.PlainBody;
 import io.tdx.csv.RawRecords;
 import io.tdx.load.CauseCode;
 import io.tdx.load.ErrorSink;
@@ -16,8 +17,12 @@ import io.tdx.service.Check;
 import io.tdx.service.Column;
 import io.tdx.service.CsvDialect;
 import io.tdx.service.ServiceDefinition;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -27,14 +32,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Phase one of a large import where the engine parses the CSV itself: the body is split into
- * records at the byte level ({@link RawRecords}) and written, each behind its line number, to
- * segment files that the engine reads and validates in SQL into the staging table: the casts,
- * the required columns and the checks. A record whose texts the engine might read otherwise
+ * Phase one of a large import where the engine parses the CSV itself. A plain body (one record a
+ * line, see {@link PlainBody}) is spooled and read by the engine as it is, each row's line number
+ * its place in the file, its texts validated in SQL into the staging table: each typed text's
+ * syntax, the casts, the required columns and the checks. Any other body is split into records at
+ * the byte level ({@link RawRecords}) and written, each behind its line number, to segment files
+ * that the engine reads and validates the same way. A record whose texts the engine might read otherwise
  * than the Java parser (a sign, an exponent, a field count that is wrong, a NUL) is validated
  * in Java on the way and reaches the segment either in canonical form or with its cause. Rows
  * the SQL does not accept keep their texts, and the Java validator says why, in line order, so
@@ -44,6 +52,12 @@ final class EngineCsvStager {
   /** 8 MB and 32 MB segments staged 1M rows alike (0.32 to 0.52 s); this is the bulk sink's size. */
   static final long SEGMENT_BYTES = 16L << 20;
   static final long COMPRESS_AFTER_BYTES = 256L << 20;
+  /**
+   * A plain body up to this size is spooled and read by the engine itself; a larger one streams
+   * on through segments, whose temporary tables are checkpointed past this size (a staging table
+   * the engine fills in one statement is not, and spills several times its size).
+   */
+  static final long PLAIN_BODY_BYTES = COMPRESS_AFTER_BYTES;
   /** Records are gathered in blocks of about this size before they are written to a segment. */
   private static final int SINK_BYTES = 1 << 20;
   private final Connection connection;
@@ -78,7 +92,150 @@ final class EngineCsvStager {
     return true;
   }
 
+  /** A body copied to a file of the engine's (deleted on close), what its copy found, and the input past it. */
+  record Spooled(Path file, PlainBody scan, InputStream rest) implements Closeable {
+    /** The whole body: the file, then what was not copied. */
+    InputStream open() throws IOException {
+      return new SequenceInputStream(Files.newInputStream(file), rest);
+    }
+
+    @Override
+    public void close() throws IOException {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Copies the body to a file until its end, or until it is not plain (see {@link PlainBody}). */
+  Spooled spool(ImportRequest request, InputStream input) throws IOException {
+    Path file = files.directory().resolve("body-" + UUID.randomUUID() + ".csv");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      PlainBody scan = new PlainBody(request.service().dialect(), PLAIN_BODY_BYTES, limits.maxLineChars());
+      return new Spooled(file, scan.copy(input, out, request.rowsRead()), input);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
+  }
+
   StagedImport stage(ImportRequest request, InputStream input, String table, Path errorFile) throws IOException, SQLException {
+    try (Spooled body = spool(request, input)) {
+      return stage(request, body, table, errorFile);
+    }
+  }
+
+  /**
+   * Stages a spooled body: where it is plain and the engine reads it as the Java reader does, the
+   * engine reads the file itself ({@link #stagePlain}); else the body goes through segments.
+   */
+  StagedImport stage(ImportRequest request, Spooled body, String table, Path errorFile) throws IOException, SQLException {
+    if (body.scan().plain()) {
+      StagedImport staged = stagePlain(request, body, table, errorFile);
+      if (staged != null) {
+        return staged;
+      }
+    }
+    try (InputStream all = body.open()) {
+      return stageSegments(request, all, table, errorFile);
+    }
+  }
+
+  /**
+   * The statement that writes a plain body's valid rows straight into the service's table, for
+   * an import that may insert them all at once (see {@link Merger#applyDirect}); null where the
+   * body is not plain or the import is not of that kind: a delete, references the check cannot
+   * judge before the rows are written (accumulated, or to the service itself).
+   */
+  DirectLoad direct(ImportRequest request, Spooled body) throws IOException {
+    ServiceDefinition service = request.service();
+    String hash = engine.dialect().hash(Sql.columnList(service.keys(), ""));
+    if (!body.scan().plain() || request.mode() == ImportMode.DELETE || !service.keys().isEmpty() && hash == null) {
+      return null;
+    }
+    for (Column column : service.columns()) {
+      if (column.reference() != null && (column.reference().accumulate() || column.reference().service().equals(service.prefix()))) {
+        return null;
+      }
+    }
+    HeaderMapping mapping = header(request, body);
+    if (!body.scan().fields(mapping.header().size())) {
+      return null;
+    }
+    ValidatedTexts rows = ValidatedTexts.of(mapping, engine.dialect(), false);
+    String values = service.columns().stream()
+      .map(c -> mapping.carries(c) ? rows.values().get(mapping.staged().indexOf(c)) : "CAST(NULL AS " + engine.dialect().type(c) + ")")
+      .collect(Collectors.joining(", "));
+    String insert = Merger.insertInto(service, service.columns()) + "SELECT " + values + " FROM "
+      + rows.from().formatted(plainRead(request, body, mapping)) + " WHERE __ok";
+    return new DirectLoad(request, mapping, insert, body.scan().lines() - 1);
+  }
+
+  private HeaderMapping header(ImportRequest request, Spooled body) throws IOException {
+    try (InputStream in = Files.newInputStream(body.file());
+         RawRecords records = new RawRecords(in, request.service().dialect(), limits.maxLineChars(), limits.maxFields())) {
+      return HeaderMapping.of(records.next() == RawRecords.Kind.END ? null : records.record(), request, limits.maxHeaderChars());
+    }
+  }
+
+  /** The engine's read of a plain body's rows, as the validation reads them; {@code __line} comes later. */
+  private String plainRead(ImportRequest request, Spooled body, HeaderMapping mapping) {
+    List<String> columns = IntStream.range(0, mapping.header().size()).mapToObj(i -> "f" + i).toList();
+    return "(SELECT NULL::BIGINT AS __line, NULL::VARCHAR AS __bad, * FROM "
+      + files.readBody(body.file(), request.service().dialect(), columns, body.scan().crlf()) + ") body";
+  }
+
+  /**
+   * The plain body read by the engine, its rows validated in SQL; null (nothing staged) where the
+   * engine reads a record otherwise than the Java reader (a count of fields, an encoding) or
+   * refuses more rows than {@link #ACCEPTED_AFTER_ALL} that the Java validator accepts: then the
+   * segments decide.
+   */
+  private StagedImport stagePlain(ImportRequest request, Spooled body, String table, Path errorFile)
+    throws IOException, SQLException {
+    HeaderMapping mapping = header(request, body);
+    if (!body.scan().fields(mapping.header().size())) {
+      return null;
+    }
+    stager.create(table, mapping.staged(), ", __raw VARCHAR[]");
+    ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), mapping.header(), limits.summaryErrors());
+    boolean staged = false;
+    try {
+      long rows;
+      try (Statement statement = connection.createStatement()) {
+        rows = statement.executeUpdate(insert(table, mapping, false).formatted(plainRead(request, body, mapping)));
+      } catch (SQLException e) {
+        rows = -1; // the engine's reader refused the file (and closed the statement): the Java reader says what it holds
+      }
+      long lines = body.scan().lines();
+      if (rows == lines - 1) {
+        try (Statement statement = connection.createStatement()) {
+          // the rows are in the file's order (DuckDB keeps a statement's insertion order), one a line, the header on line 1
+          statement.executeUpdate("UPDATE " + table + " SET __line = rowid + 2");
+        }
+      }
+      if (rows != lines - 1 || !reject(table, mapping, errors)) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("DROP TABLE " + table);
+        }
+        return null;
+      }
+      request.rowsRead().set(rows);
+      engine.staged(connection, table, rows);
+      if (request.mode() != ImportMode.DELETE) {
+        stager.markDuplicateKeys(table, request.service().keys());
+      }
+      errors.markStaged();
+      staged = true;
+      return new StagedImport(request, mapping, table, rows, errors);
+    } finally {
+      if (!staged) {
+        errors.close();
+      }
+    }
+  }
+
+  /** The body split in Java, its records written to segments that the engine reads. */
+  private StagedImport stageSegments(ImportRequest request, InputStream input, String table, Path errorFile)
+    throws IOException, SQLException {
     CsvDialect dialect = request.service().dialect();
     try (RawRecords records = new RawRecords(input, dialect, limits.maxLineChars(), limits.maxFields())) {
       CsvRecord header = records.next() == RawRecords.Kind.END ? null : records.record();
@@ -93,7 +250,10 @@ final class EngineCsvStager {
       ErrorSink errors = new ErrorSink(errorFile, dialect, mapping.header(), limits.summaryErrors());
       try {
         long read = load(records, mapping, dialect, table, request);
-        reject(table, mapping, errors);
+        if (!reject(table, mapping, errors)) {
+          throw new IllegalStateException("the engine refused more than " + ACCEPTED_AFTER_ALL
+            + " rows of " + table + " that the Java validator accepts");
+        }
         engine.staged(connection, table, read);
         if (request.mode() != ImportMode.DELETE) {
           stager.markDuplicateKeys(table, request.service().keys());
@@ -113,7 +273,7 @@ final class EngineCsvStager {
     int width = mapping.header().size();
     List<String> columns = new ArrayList<>(List.of("__line", "__bad"));
     IntStream.range(0, width).forEach(i -> columns.add("f" + i));
-    String insert = insert(table, mapping);
+    String insert = insert(table, mapping, true);
     RowValidator validator = new RowValidator(mapping);
     Object[] values = new Object[mapping.staged().size()];
     int[] stagedAt = new int[width];
@@ -192,45 +352,26 @@ final class EngineCsvStager {
   }
 
   /**
-   * The statement that loads a segment ({@code %s}: the engine's read of it): each staged
-   * column cast, and where the row is not accepted (its cause given, a value the engine cannot
-   * cast, a required one missing, a check failed) no values but the row's texts in {@code __raw}.
+   * The statement that loads a segment or a body ({@code %s}: the engine's read of it, columns
+   * {@code __line}, {@code __bad} and the fields): each staged column cast, and where the row is
+   * not accepted (its cause given, a text not of the column's syntax, a value the engine cannot
+   * cast, a required one missing, a check failed) no values but the row's texts in
+   * {@code __raw}. {@code syntaxChecked}: the Java split let through only texts of the syntax.
    */
-  private String insert(String table, HeaderMapping mapping) {
-    List<Column> staged = mapping.staged();
-    List<String> accepted = new ArrayList<>(List.of("__bad IS NULL"));
-    List<String> casts = new ArrayList<>();
-    List<String> values = new ArrayList<>();
-    for (int i = 0; i < staged.size(); i++) {
-      Column column = staged.get(i);
-      String text = "f" + mapping.fieldIndex(i);
-      String value = text;
-      List<String> valid = new ArrayList<>();
-      if (FieldSyntax.cast(column.type())) {
-        value = "v" + i; // cast once, below
-        casts.add("TRY_CAST(" + text + " AS " + engine.dialect().type(column) + ") AS " + value);
-        valid.add(value + " IS NOT NULL");
-      }
-      for (Check check : column.checks()) {
-        valid.add(check.sql(value));
-      }
-      String ok = valid.isEmpty() ? "TRUE" : String.join(" AND ", valid);
-      accepted.add(column.required() ? "(" + text + " IS NOT NULL AND " + ok + ")" : "(" + text + " IS NULL OR (" + ok + "))");
-      values.add("CASE WHEN __ok THEN " + value + " END");
-    }
-    String texts = "[__bad, " + IntStream.range(0, mapping.header().size()).mapToObj(k -> "f" + k).collect(Collectors.joining(", ")) + "]";
-    String typed = casts.isEmpty() ? "%s" : "(SELECT *, " + String.join(", ", casts) + " FROM %s) typed";
-    return "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(staged, "") + ", __raw) SELECT 0, 0, __line, "
-      + String.join(", ", values) + ", CASE WHEN __ok THEN NULL ELSE " + texts + " END FROM (SELECT *, coalesce("
-      + String.join(" AND ", accepted) + ", FALSE) AS __ok FROM " + typed + ") raw";
+  private String insert(String table, HeaderMapping mapping, boolean syntaxChecked) {
+    ValidatedTexts rows = ValidatedTexts.of(mapping, engine.dialect(), syntaxChecked);
+    String values = rows.values().stream().map(value -> "CASE WHEN __ok THEN " + value + " END").collect(Collectors.joining(", "));
+    return "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(mapping.staged(), "") + ", __raw) SELECT 0, 0, __line, "
+      + values + ", CASE WHEN __ok THEN NULL ELSE " + rows.texts() + " END FROM " + rows.from();
   }
 
   /**
    * The rows the SQL did not accept, in line order: their cause when the Java validator gave it
    * on the way, else the Java validator's verdict on their texts. A row it accepts after all is
-   * staged; every such row leaves the staging table's texts.
+   * staged; every such row leaves the staging table's texts. False, and the staging table as it
+   * was, where more than {@link #ACCEPTED_AFTER_ALL} rows are accepted after all.
    */
-  private void reject(String table, HeaderMapping mapping, ErrorSink errors) throws SQLException {
+  private boolean reject(String table, HeaderMapping mapping, ErrorSink errors) throws SQLException {
     RowValidator validator = new RowValidator(mapping);
     long found = 0;
     List<Object[]> acceptedAfterAll = new ArrayList<>();
@@ -259,8 +400,7 @@ final class EngineCsvStager {
           values[values.length - 1] = line;
           acceptedAfterAll.add(values);
         } else {
-          throw new IllegalStateException("the engine refused more than " + ACCEPTED_AFTER_ALL
-            + " rows that the Java validator accepts, such as line " + line + " of " + table);
+          return false;
         }
       }
     }
@@ -283,11 +423,13 @@ final class EngineCsvStager {
         insert.executeBatch();
       }
     }
+    return true;
   }
 
   /**
-   * Rows the SQL refuses and the Java validator accepts: none, as the SQL says what the Java
-   * validator says; a few are staged all the same, more are a fault of this class.
+   * Rows the SQL refuses and the Java validator accepts: from segments none, as the SQL says what
+   * the Java validator says, and more than a few are a fault of this class; from a plain body,
+   * texts of another syntax (a sign, blanks, an exponent), a few staged all the same.
    */
   private static final int ACCEPTED_AFTER_ALL = 10_000;
 }

@@ -1,6 +1,7 @@
 package io.tdx.workspace;
 
 import io.tdx.config.Limits;
+import io.tdx.load.ErrorSink;
 import io.tdx.load.ImportRequest;
 import io.tdx.load.ImportResult;
 import io.tdx.problem.ProblemException;
@@ -55,6 +56,38 @@ final class SqlSession implements WorkspaceSession {
   @Override
   public StagedImport stage(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
     return stager().stage(request, csv, stagingTable(), errorFile);
+  }
+
+  /**
+   * Where the engine reads CSV itself and the body is plain, first writes the rows straight into
+   * the service's table ({@link Merger#applyDirect}); where that cannot stand (the table holds
+   * rows, a row is rejected) it is rolled back and the spooled body is staged as usual.
+   */
+  @Override
+  public ImportResult importCsv(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
+    CsvFiles files = engine.csvFiles();
+    if (files == null || !EngineCsvStager.eligible(request.service())) {
+      return WorkspaceSession.super.importCsv(request, csv, errorFile);
+    }
+    EngineCsvStager stager = new EngineCsvStager(connection, engine, files, limits, stager());
+    try (EngineCsvStager.Spooled body = stager.spool(request, csv)) {
+      DirectLoad direct = stager.direct(request, body);
+      if (direct != null) {
+        try (ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), direct.mapping().header(), limits.summaryErrors())) {
+          ImportResult written = inTransaction(transaction -> ((Transaction) transaction).applyDirect(direct, errors));
+          if (written != null) {
+            request.rowsRead().set(direct.rows());
+            return written;
+          }
+        }
+      }
+      StagedImport staged = stager.stage(request, body, stagingTable(), errorFile);
+      try {
+        return inTransaction(transaction -> transaction.apply(staged));
+      } finally {
+        staged.errors().close();
+      }
+    }
   }
 
   @Override
@@ -223,6 +256,15 @@ final class SqlSession implements WorkspaceSession {
     public ImportResult apply(StagedImport staged, List<StagedImport> siblings) throws Exception {
       ImportResult result = new Merger(connection, engine.dialect(), services).apply(staged, siblings);
       if (result.aborted()) {
+        rollbackOnly = true;
+      }
+      return result;
+    }
+
+    /** {@link Merger#applyDirect}; where it writes nothing that stands, the transaction rolls back. */
+    ImportResult applyDirect(DirectLoad load, ErrorSink errors) throws Exception {
+      ImportResult result = new Merger(connection, engine.dialect(), services).applyDirect(load, errors);
+      if (result == null) {
         rollbackOnly = true;
       }
       return result;

@@ -24,6 +24,19 @@ public interface WorkspaceSession extends AutoCloseable {
   StagedImport stage(ImportRequest request, InputStream csv, Path errorFile) throws Exception;
 
   /**
+   * Imports a CSV on its own, in one workspace transaction: staged ({@link #stage}), then applied;
+   * rejected rows go to {@code errorFile}.
+   */
+  default ImportResult importCsv(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
+    StagedImport staged = stage(request, csv, errorFile);
+    try {
+      return inTransaction(transaction -> transaction.apply(staged));
+    } finally {
+      staged.errors().close();
+    }
+  }
+
+  /**
    * Runs {@code work} in one workspace transaction, serialised with every other writer: it
    * commits if the work returns normally and rolls back if it throws or asks to.
    */

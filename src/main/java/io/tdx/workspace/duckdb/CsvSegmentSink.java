@@ -60,12 +60,18 @@ final class CsvSegmentSink implements RowSink {
    * columns typed as {@code types} (a DuckDB struct literal), empty fields NULL.
    */
   static String readCsv(String file, String types, CsvDialect dialect, int maxLineChars) {
+    return readCsv(file, types, dialect, maxLineChars, 0, false);
+  }
+
+  /** The same, its first {@code skip} lines skipped, its lines ending in CR LF if {@code crlf} (else LF). */
+  static String readCsv(String file, String types, CsvDialect dialect, int maxLineChars, int skip, boolean crlf) {
     // a record of maxLineChars characters may take 3 bytes a character, and twice that quoted
     long maxLineBytes = Math.max(2L << 20, 6L * maxLineChars + 1024);
     String quote = Sql.literal(String.valueOf(dialect.quote()));
-    return "read_csv(" + file + ", columns = " + types + ", header = false, auto_detect = false, delim = "
+    return "read_csv(" + file + ", columns = " + types + ", header = false, skip = " + skip + ", auto_detect = false, delim = "
       + Sql.literal(String.valueOf(dialect.delimiter())) + ", quote = " + quote + ", escape = " + quote
-      + ", nullstr = '', new_line = '\\n', max_line_size = " + maxLineBytes + ", buffer_size = " + 4 * maxLineBytes + ")";
+      + ", nullstr = '', new_line = " + (crlf ? "'\\r\\n'" : "'\\n'") + ", max_line_size = " + maxLineBytes
+      + ", buffer_size = " + 4 * maxLineBytes + ")";
   }
 
   @Override

@@ -179,6 +179,12 @@ final class DuckDbEngine implements Engine {
     }
 
     @Override
+    public String readBody(Path file, CsvDialect dialect, List<String> columns, boolean crlf) {
+      String types = columns.stream().map(c -> Sql.literal(c) + ": 'VARCHAR'").collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+      return CsvSegmentSink.readCsv(Sql.literal(file.toString()), types, dialect, maxLineChars, 1, crlf);
+    }
+
+    @Override
     public void compress(Statement statement) throws SQLException {
       statement.execute("CHECKPOINT temp");
     }
