@@ -37,25 +37,25 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Phase one of a large import where the engine parses the CSV itself. A plain body (one record a
- * line, see {@link PlainBody}) is spooled and read by the engine as it is, each row's line number
- * its place in the file, its texts validated in SQL into the staging table: each typed text's
- * syntax, the casts, the required columns and the checks. Any other body is split into records at
- * the byte level ({@link RawRecords}) and written, each behind its line number, to segment files
- * that the engine reads and validates the same way. A record whose texts the engine might read otherwise
+ * Phase one of a large import where the engine parses the CSV itself: the body is split into
+ * records at the byte level ({@link RawRecords}) and written, each behind its line number, to
+ * segment files that the engine reads and validates in SQL into the staging table: the casts,
+ * the required columns and the checks. A record whose texts the engine might read otherwise
  * than the Java parser (a sign, an exponent, a field count that is wrong, a NUL) is validated
  * in Java on the way and reaches the segment either in canonical form or with its cause. Rows
  * the SQL does not accept keep their texts, and the Java validator says why, in line order, so
- * the error file is the one the Java path writes.
+ * the error file is the one the Java path writes. Before that, an import into an empty table may
+ * skip staging: its body is spooled, and if it is plain (one record a line, see
+ * {@link PlainBody}) the engine reads the file itself and writes the valid rows straight into
+ * the service's table ({@link #direct}, {@link Merger#applyDirect}).
  */
 final class EngineCsvStager {
   /** 8 MB and 32 MB segments staged 1M rows alike (0.32 to 0.52 s); this is the bulk sink's size. */
   static final long SEGMENT_BYTES = 16L << 20;
   static final long COMPRESS_AFTER_BYTES = 256L << 20;
   /**
-   * A plain body up to this size is spooled and read by the engine itself; a larger one streams
-   * on through segments, whose temporary tables are checkpointed past this size (a staging table
-   * the engine fills in one statement is not, and spills several times its size).
+   * A plain body up to this size is spooled and written straight into an empty table; a larger
+   * one streams on through segments, whose temporary tables are checkpointed past this size.
    */
   static final long PLAIN_BODY_BYTES = COMPRESS_AFTER_BYTES;
   /** Records are gathered in blocks of about this size before they are written to a segment. */
@@ -117,44 +117,38 @@ final class EngineCsvStager {
     }
   }
 
-  StagedImport stage(ImportRequest request, InputStream input, String table, Path errorFile) throws IOException, SQLException {
-    try (Spooled body = spool(request, input)) {
-      return stage(request, body, table, errorFile);
-    }
-  }
-
   /**
-   * Stages a spooled body: where it is plain and the engine reads it as the Java reader does, the
-   * engine reads the file itself ({@link #stagePlain}); else the body goes through segments.
+   * Whether the import may be written straight into the service's table: it inserts (not a
+   * delete), its keys can be counted by their hashes, its references can be checked once the rows
+   * are written (none accumulated, none to the service itself), and the table holds no row now
+   * ({@link Merger#applyDirect} looks again inside the write transaction).
    */
-  StagedImport stage(ImportRequest request, Spooled body, String table, Path errorFile) throws IOException, SQLException {
-    if (body.scan().plain()) {
-      StagedImport staged = stagePlain(request, body, table, errorFile);
-      if (staged != null) {
-        return staged;
-      }
-    }
-    try (InputStream all = body.open()) {
-      return stageSegments(request, all, table, errorFile);
-    }
-  }
-
-  /**
-   * The statement that writes a plain body's valid rows straight into the service's table, for
-   * an import that may insert them all at once (see {@link Merger#applyDirect}); null where the
-   * body is not plain or the import is not of that kind: a delete, references the check cannot
-   * judge before the rows are written (accumulated, or to the service itself).
-   */
-  DirectLoad direct(ImportRequest request, Spooled body) throws IOException {
+  boolean mayWriteDirectly(ImportRequest request) throws SQLException {
     ServiceDefinition service = request.service();
-    String hash = engine.dialect().hash(Sql.columnList(service.keys(), ""));
-    if (!body.scan().plain() || request.mode() == ImportMode.DELETE || !service.keys().isEmpty() && hash == null) {
-      return null;
+    if (request.mode() == ImportMode.DELETE || !service.keys().isEmpty() && engine.dialect().hash(Sql.columnList(service.keys(), "")) == null) {
+      return false;
     }
     for (Column column : service.columns()) {
       if (column.reference() != null && (column.reference().accumulate() || column.reference().service().equals(service.prefix()))) {
-        return null;
+        return false;
       }
+    }
+    try (Statement statement = connection.createStatement();
+         ResultSet any = statement.executeQuery("SELECT count(*) FROM (SELECT 1 FROM " + Sql.quote(service.table()) + " LIMIT 1) t")) {
+      any.next();
+      return any.getLong(1) == 0;
+    }
+  }
+
+  /**
+   * The statement that writes a plain body's valid rows straight into the service's table (see
+   * {@link Merger#applyDirect}); null where the body is not plain or its lines have another
+   * number of fields than its header.
+   */
+  DirectLoad direct(ImportRequest request, Spooled body) throws IOException {
+    ServiceDefinition service = request.service();
+    if (!body.scan().plain()) {
+      return null;
     }
     HeaderMapping mapping = header(request, body);
     if (!body.scan().fields(mapping.header().size())) {
@@ -176,66 +170,15 @@ final class EngineCsvStager {
     }
   }
 
-  /** The engine's read of a plain body's rows, as the validation reads them; {@code __line} comes later. */
+  /** The engine's read of a plain body's rows, as the validation reads them (no line numbers: no row is reported). */
   private String plainRead(ImportRequest request, Spooled body, HeaderMapping mapping) {
     List<String> columns = IntStream.range(0, mapping.header().size()).mapToObj(i -> "f" + i).toList();
     return "(SELECT NULL::BIGINT AS __line, NULL::VARCHAR AS __bad, * FROM "
       + files.readBody(body.file(), request.service().dialect(), columns, body.scan().crlf()) + ") body";
   }
 
-  /**
-   * The plain body read by the engine, its rows validated in SQL; null (nothing staged) where the
-   * engine reads a record otherwise than the Java reader (a count of fields, an encoding) or
-   * refuses more rows than {@link #ACCEPTED_AFTER_ALL} that the Java validator accepts: then the
-   * segments decide.
-   */
-  private StagedImport stagePlain(ImportRequest request, Spooled body, String table, Path errorFile)
-    throws IOException, SQLException {
-    HeaderMapping mapping = header(request, body);
-    if (!body.scan().fields(mapping.header().size())) {
-      return null;
-    }
-    stager.create(table, mapping.staged(), ", __raw VARCHAR[]");
-    ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), mapping.header(), limits.summaryErrors());
-    boolean staged = false;
-    try {
-      long rows;
-      try (Statement statement = connection.createStatement()) {
-        rows = statement.executeUpdate(insert(table, mapping, false).formatted(plainRead(request, body, mapping)));
-      } catch (SQLException e) {
-        rows = -1; // the engine's reader refused the file (and closed the statement): the Java reader says what it holds
-      }
-      long lines = body.scan().lines();
-      if (rows == lines - 1) {
-        try (Statement statement = connection.createStatement()) {
-          // the rows are in the file's order (DuckDB keeps a statement's insertion order), one a line, the header on line 1
-          statement.executeUpdate("UPDATE " + table + " SET __line = rowid + 2");
-        }
-      }
-      if (rows != lines - 1 || !reject(table, mapping, errors)) {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("DROP TABLE " + table);
-        }
-        return null;
-      }
-      request.rowsRead().set(rows);
-      engine.staged(connection, table, rows);
-      if (request.mode() != ImportMode.DELETE) {
-        stager.markDuplicateKeys(table, request.service().keys());
-      }
-      errors.markStaged();
-      staged = true;
-      return new StagedImport(request, mapping, table, rows, errors);
-    } finally {
-      if (!staged) {
-        errors.close();
-      }
-    }
-  }
-
-  /** The body split in Java, its records written to segments that the engine reads. */
-  private StagedImport stageSegments(ImportRequest request, InputStream input, String table, Path errorFile)
-    throws IOException, SQLException {
+  /** Stages a body: split in Java, its records written to segments that the engine reads. */
+  StagedImport stage(ImportRequest request, InputStream input, String table, Path errorFile) throws IOException, SQLException {
     CsvDialect dialect = request.service().dialect();
     try (RawRecords records = new RawRecords(input, dialect, limits.maxLineChars(), limits.maxFields())) {
       CsvRecord header = records.next() == RawRecords.Kind.END ? null : records.record();
@@ -250,10 +193,7 @@ final class EngineCsvStager {
       ErrorSink errors = new ErrorSink(errorFile, dialect, mapping.header(), limits.summaryErrors());
       try {
         long read = load(records, mapping, dialect, table, request);
-        if (!reject(table, mapping, errors)) {
-          throw new IllegalStateException("the engine refused more than " + ACCEPTED_AFTER_ALL
-            + " rows of " + table + " that the Java validator accepts");
-        }
+        reject(table, mapping, errors);
         engine.staged(connection, table, read);
         if (request.mode() != ImportMode.DELETE) {
           stager.markDuplicateKeys(table, request.service().keys());
@@ -273,7 +213,7 @@ final class EngineCsvStager {
     int width = mapping.header().size();
     List<String> columns = new ArrayList<>(List.of("__line", "__bad"));
     IntStream.range(0, width).forEach(i -> columns.add("f" + i));
-    String insert = insert(table, mapping, true);
+    String insert = insert(table, mapping);
     RowValidator validator = new RowValidator(mapping);
     Object[] values = new Object[mapping.staged().size()];
     int[] stagedAt = new int[width];
@@ -358,8 +298,8 @@ final class EngineCsvStager {
    * cast, a required one missing, a check failed) no values but the row's texts in
    * {@code __raw}. {@code syntaxChecked}: the Java split let through only texts of the syntax.
    */
-  private String insert(String table, HeaderMapping mapping, boolean syntaxChecked) {
-    ValidatedTexts rows = ValidatedTexts.of(mapping, engine.dialect(), syntaxChecked);
+  private String insert(String table, HeaderMapping mapping) {
+    ValidatedTexts rows = ValidatedTexts.of(mapping, engine.dialect(), true);
     String values = rows.values().stream().map(value -> "CASE WHEN __ok THEN " + value + " END").collect(Collectors.joining(", "));
     return "INSERT INTO " + table + " (__txn, __part, __line, " + Sql.columnList(mapping.staged(), "") + ", __raw) SELECT 0, 0, __line, "
       + values + ", CASE WHEN __ok THEN NULL ELSE " + rows.texts() + " END FROM " + rows.from();
@@ -368,10 +308,9 @@ final class EngineCsvStager {
   /**
    * The rows the SQL did not accept, in line order: their cause when the Java validator gave it
    * on the way, else the Java validator's verdict on their texts. A row it accepts after all is
-   * staged; every such row leaves the staging table's texts. False, and the staging table as it
-   * was, where more than {@link #ACCEPTED_AFTER_ALL} rows are accepted after all.
+   * staged; every such row leaves the staging table's texts.
    */
-  private boolean reject(String table, HeaderMapping mapping, ErrorSink errors) throws SQLException {
+  private void reject(String table, HeaderMapping mapping, ErrorSink errors) throws SQLException {
     RowValidator validator = new RowValidator(mapping);
     long found = 0;
     List<Object[]> acceptedAfterAll = new ArrayList<>();
@@ -400,7 +339,8 @@ final class EngineCsvStager {
           values[values.length - 1] = line;
           acceptedAfterAll.add(values);
         } else {
-          return false;
+          throw new IllegalStateException("the engine refused more than " + ACCEPTED_AFTER_ALL
+            + " rows that the Java validator accepts, such as line " + line + " of " + table);
         }
       }
     }
@@ -423,13 +363,11 @@ final class EngineCsvStager {
         insert.executeBatch();
       }
     }
-    return true;
   }
 
   /**
-   * Rows the SQL refuses and the Java validator accepts: from segments none, as the SQL says what
-   * the Java validator says, and more than a few are a fault of this class; from a plain body,
-   * texts of another syntax (a sign, blanks, an exponent), a few staged all the same.
+   * Rows the SQL refuses and the Java validator accepts: none, as the SQL says what the Java
+   * validator says; a few are staged all the same, more are a fault of this class.
    */
   private static final int ACCEPTED_AFTER_ALL = 10_000;
 }

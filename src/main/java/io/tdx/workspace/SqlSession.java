@@ -59,17 +59,18 @@ final class SqlSession implements WorkspaceSession {
   }
 
   /**
-   * Where the engine reads CSV itself and the body is plain, first writes the rows straight into
-   * the service's table ({@link Merger#applyDirect}); where that cannot stand (the table holds
-   * rows, a row is rejected) it is rolled back and the spooled body is staged as usual.
+   * Where the engine reads CSV itself and the import may go straight into an empty table, spools
+   * the body and, if it is plain, first writes the rows straight into the service's table
+   * ({@link Merger#applyDirect}); where that cannot stand (a row is rejected, the table got rows)
+   * it is rolled back and the spooled body is staged as usual.
    */
   @Override
   public ImportResult importCsv(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
     CsvFiles files = engine.csvFiles();
-    if (files == null || !EngineCsvStager.eligible(request.service())) {
+    EngineCsvStager stager = files == null ? null : new EngineCsvStager(connection, engine, files, limits, stager());
+    if (stager == null || !EngineCsvStager.eligible(request.service()) || !stager.mayWriteDirectly(request)) {
       return WorkspaceSession.super.importCsv(request, csv, errorFile);
     }
-    EngineCsvStager stager = new EngineCsvStager(connection, engine, files, limits, stager());
     try (EngineCsvStager.Spooled body = stager.spool(request, csv)) {
       DirectLoad direct = stager.direct(request, body);
       if (direct != null) {
@@ -81,11 +82,8 @@ final class SqlSession implements WorkspaceSession {
           }
         }
       }
-      StagedImport staged = stager.stage(request, body, stagingTable(), errorFile);
-      try {
-        return inTransaction(transaction -> transaction.apply(staged));
-      } finally {
-        staged.errors().close();
+      try (InputStream whole = body.open()) {
+        return WorkspaceSession.super.importCsv(request, whole, errorFile);
       }
     }
   }
