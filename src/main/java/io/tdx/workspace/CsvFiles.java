@@ -24,7 +24,8 @@ public interface CsvFiles {
   /**
    * A {@code FROM} item reading the body {@code file} in {@code dialect}, its first line (the
    * header) skipped, its lines ending in CR LF if {@code crlf} (else LF), empty fields as NULL,
-   * every column text, named {@code columns}; a record with another number of fields fails it.
+   * every column text, named {@code columns}. A record with fewer fields fails it, and so does
+   * one with more unless those are empty and last (DuckDB drops them): the caller counts fields.
    */
   String readBody(Path file, CsvDialect dialect, List<String> columns, boolean crlf);
 

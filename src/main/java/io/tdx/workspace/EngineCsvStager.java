@@ -134,7 +134,7 @@ final class EngineCsvStager {
       }
     }
     try (Statement statement = connection.createStatement();
-         ResultSet any = statement.executeQuery("SELECT count(*) FROM (SELECT 1 FROM " + Sql.quote(service.table()) + " LIMIT 1) t")) {
+         ResultSet any = statement.executeQuery(Sql.countFirstRow(service.table()))) {
       any.next();
       return any.getLong(1) == 0;
     }
@@ -292,11 +292,10 @@ final class EngineCsvStager {
   }
 
   /**
-   * The statement that loads a segment or a body ({@code %s}: the engine's read of it, columns
+   * The statement that loads a segment ({@code %s}: the engine's read of it, columns
    * {@code __line}, {@code __bad} and the fields): each staged column cast, and where the row is
-   * not accepted (its cause given, a text not of the column's syntax, a value the engine cannot
-   * cast, a required one missing, a check failed) no values but the row's texts in
-   * {@code __raw}. {@code syntaxChecked}: the Java split let through only texts of the syntax.
+   * not accepted (its cause given, a value the engine cannot cast, a required one missing, a
+   * check failed) no values but the row's texts in {@code __raw} ({@link ValidatedTexts}).
    */
   private String insert(String table, HeaderMapping mapping) {
     ValidatedTexts rows = ValidatedTexts.of(mapping, engine.dialect(), true);

@@ -78,7 +78,7 @@ final class Merger {
   ImportResult applyDirect(DirectLoad load, ErrorSink errors) throws SQLException, IOException {
     ServiceDefinition service = load.request().service();
     String table = Sql.quote(service.table());
-    if (count("SELECT count(*) FROM (SELECT 1 FROM " + table + " LIMIT 1) t") != 0) {
+    if (count(Sql.countFirstRow(service.table())) != 0) {
       return null;
     }
     try {
@@ -139,8 +139,7 @@ final class Merger {
     long accepted = accepted(staged);
     ServiceDefinition service = staged.request().service();
     // into an empty table (a first load) the rows are only inserted: no matched row to look for
-    long existing = !dialect.enforcesKeys() && count("SELECT count(*) FROM (SELECT 1 FROM " + Sql.quote(service.table())
-      + " LIMIT 1) t") == 0 ? 0 : -1;
+    long existing = !dialect.enforcesKeys() && count(Sql.countFirstRow(service.table())) == 0 ? 0 : -1;
     long updated = upsert(staged.table(), staged.mapping(), service, existing);
     return result(staged, accepted - updated, updated, 0, false);
   }

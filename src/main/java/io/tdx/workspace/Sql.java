@@ -27,6 +27,11 @@ public final class Sql {
     return columns.stream().map(c -> qualifier + quote(c.name())).collect(Collectors.joining(", "));
   }
 
+  /** A query of one count: 1 if the table holds a row, else 0 (it reads one row at most). */
+  public static String countFirstRow(String table) {
+    return "SELECT count(*) FROM (SELECT 1 FROM " + quote(table) + " LIMIT 1) t";
+  }
+
   /** {@code a.k1 = b.k1 AND a.k2 = b.k2} over the given key columns. */
   public static String keysMatch(List<Column> keys, String left, String right) {
     return keys.stream()
