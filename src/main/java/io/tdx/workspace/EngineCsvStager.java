@@ -44,10 +44,10 @@ import java.util.stream.IntStream;
  * than the Java parser (a sign, an exponent, a field count that is wrong, a NUL) is validated
  * in Java on the way and reaches the segment either in canonical form or with its cause. Rows
  * the SQL does not accept keep their texts, and the Java validator says why, in line order, so
- * the error file is the one the Java path writes. Before that, an import into an empty table may
- * skip staging: its body is spooled, and if it is plain (one record a line, see
- * {@link PlainBody}) the engine reads the file itself and writes the valid rows straight into
- * the service's table ({@link #direct}, {@link Merger#applyDirect}).
+ * the error file is the one the Java path writes. Before that, the body is spooled, and if it is
+ * plain (one record a line, see {@link PlainBody}) the engine reads the file itself
+ * ({@link #plain}): into an empty table it writes the valid rows straight
+ * ({@link Merger#applyDirect}), elsewhere it stages them ({@link #stagePlain}).
  */
 final class EngineCsvStager {
   /** 8 MB and 32 MB segments staged 1M rows alike (0.32 to 0.52 s); this is the bulk sink's size. */
@@ -118,14 +118,16 @@ final class EngineCsvStager {
   }
 
   /**
-   * Whether the import may be written straight into the service's table: it inserts (not a
-   * delete), its keys can be counted by their hashes, its references can be checked once the rows
-   * are written (none accumulated, none to the service itself), and the table holds no row now
-   * ({@link Merger#applyDirect} looks again inside the write transaction).
+   * Whether a plain body may be written straight into the service's table: it inserts or upserts
+   * (not a delete), its keys can be counted by their hashes, its references can be checked once
+   * the rows are written (none accumulated, none to the service itself), and the table is empty
+   * now or fit for a merge ({@link PlainRead#writableStraightInto}; {@link Merger#applyDirect}
+   * looks again inside the write transaction).
    */
-  boolean mayWriteDirectly(ImportRequest request) throws SQLException {
-    ServiceDefinition service = request.service();
-    if (request.mode() == ImportMode.DELETE || !service.keys().isEmpty() && engine.dialect().hash(Sql.columnList(service.keys(), "")) == null) {
+  boolean mayWriteDirectly(PlainRead read) throws SQLException {
+    ServiceDefinition service = read.request().service();
+    if (read.request().mode() == ImportMode.DELETE
+      || !service.keys().isEmpty() && engine.dialect().hash(Sql.columnList(service.keys(), "")) == null) {
       return false;
     }
     for (Column column : service.columns()) {
@@ -134,19 +136,17 @@ final class EngineCsvStager {
       }
     }
     try (Statement statement = connection.createStatement();
-         ResultSet any = statement.executeQuery(Sql.countFirstRow(service.table()))) {
-      any.next();
-      return any.getLong(1) == 0;
+         ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + Sql.quote(service.table()))) {
+      rows.next();
+      return read.writableStraightInto(rows.getLong(1));
     }
   }
 
   /**
-   * The statement that writes a plain body's valid rows straight into the service's table (see
-   * {@link Merger#applyDirect}); null where the body is not plain or its lines have another
-   * number of fields than its header.
+   * The engine's read of a plain body's rows, validated in SQL ({@link PlainRead}); null where the
+   * body is not plain or its lines have another number of fields than its header.
    */
-  DirectLoad direct(ImportRequest request, Spooled body) throws IOException {
-    ServiceDefinition service = request.service();
+  PlainRead plain(ImportRequest request, Spooled body) throws IOException {
     if (!body.scan().plain()) {
       return null;
     }
@@ -155,12 +155,38 @@ final class EngineCsvStager {
       return null;
     }
     ValidatedTexts rows = ValidatedTexts.of(mapping, engine.dialect(), false);
-    String values = service.columns().stream()
-      .map(c -> mapping.carries(c) ? rows.values().get(mapping.staged().indexOf(c)) : "CAST(NULL AS " + engine.dialect().type(c) + ")")
-      .collect(Collectors.joining(", "));
-    String insert = Merger.insertInto(service, service.columns()) + "SELECT " + values + " FROM "
-      + rows.from().formatted(plainRead(request, body, mapping)) + " WHERE __ok";
-    return new DirectLoad(request, mapping, insert, body.scan().lines() - 1);
+    return new PlainRead(request, mapping, rows.values(), rows.from().formatted(plainRead(request, body, mapping)) + " WHERE __ok",
+      body.scan().lines() - 1);
+  }
+
+  /**
+   * Stages a plain body by the engine's read alone, where every row stands on its own: each one
+   * valid, no key twice (a delete excepted). Null otherwise, the table dropped: the Java split
+   * says which rows fail and why. The staged rows have no line numbers, so the merge that
+   * rejects one ({@link Merger#applyPlain}) sends the body to staging too.
+   */
+  StagedImport stagePlain(PlainRead read, String table, Path errorFile) throws IOException, SQLException {
+    ImportRequest request = read.request();
+    long staged;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(read.createStaging(table, engine.dialect()));
+      try (ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table)) {
+        count.next();
+        staged = count.getLong(1);
+      }
+      if (staged == read.rows()) {
+        engine.staged(connection, table, staged);
+      }
+      if (staged != read.rows()
+        || request.mode() != ImportMode.DELETE && stager.markDuplicateKeys(table, request.service().keys()) > 0) {
+        statement.execute("DROP TABLE " + table);
+        return null;
+      }
+    }
+    ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), read.mapping().header(), limits.summaryErrors());
+    errors.markStaged();
+    request.rowsRead().set(staged);
+    return new StagedImport(request, read.mapping(), table, staged, errors);
   }
 
   private HeaderMapping header(ImportRequest request, Spooled body) throws IOException {

@@ -52,15 +52,29 @@ final class Merger {
    */
   ImportResult apply(StagedImport staged, List<StagedImport> siblings) throws SQLException, IOException {
     staged.errors().resetToStaged(); // a transaction run again reports its set-based rejections again
-    if (staged.request().mode() == ImportMode.DELETE) {
-      markStillReferenced(staged);
-    } else {
-      checkReferences(staged, siblings);
-    }
+    check(staged, siblings);
     reportRejected(staged);
     if (staged.request().options().abortOnError() && staged.errors().count() > 0) {
       return result(staged, 0, 0, 0, true);
     }
+    return write(staged);
+  }
+
+  /**
+   * Applies an import staged by the engine's read of a plain body ({@link EngineCsvStager#stagePlain}:
+   * every row valid, no key twice, no line numbers). Null, having written nothing, where a check
+   * rejects a row: the caller rolls back and stages the body to say on which line.
+   */
+  ImportResult applyPlain(StagedImport staged) throws SQLException, IOException {
+    return check(staged, List.of()) > 0 ? null : write(staged);
+  }
+
+  /** The checks against the tables (references, or for a delete the keys still referenced); the rows rejected. */
+  private long check(StagedImport staged, List<StagedImport> siblings) throws SQLException {
+    return staged.request().mode() == ImportMode.DELETE ? markStillReferenced(staged) : checkReferences(staged, siblings);
+  }
+
+  private ImportResult write(StagedImport staged) throws SQLException, IOException {
     return switch (staged.request().mode()) {
       case DELETE -> delete(staged);
       case REPLACE -> replace(staged);
@@ -69,26 +83,30 @@ final class Merger {
   }
 
   /**
-   * Writes a plain body's valid rows straight into the service's table, when it is empty, then
-   * checks what staging would have found: every row valid (none left out), no key twice (as many
-   * distinct key hashes as rows: a collision only sends the import to staging), every reference a
-   * key of its table. The result; null where the table holds rows or a check fails: the caller
-   * rolls back and stages the body instead.
+   * Writes a plain body's valid rows straight into the service's table: inserted where it is
+   * empty, else merged ({@link PlainRead#writableStraightInto}). Then checks what staging would
+   * have found: every row valid (none left out), no key twice (a table row matched twice stops
+   * the merge; among the rows inserted, as many distinct key hashes in the table as rows: a
+   * collision only sends the import to staging), every reference a key of its table. The
+   * result; null where the table is no longer fit or a check fails: the caller rolls back and
+   * stages the body instead.
    */
-  ImportResult applyDirect(DirectLoad load, ErrorSink errors) throws SQLException, IOException {
+  ImportResult applyDirect(PlainRead load, ErrorSink errors) throws SQLException, IOException {
     ServiceDefinition service = load.request().service();
     String table = Sql.quote(service.table());
-    if (count(Sql.countFirstRow(service.table())) != 0) {
+    long before = count("SELECT count(*) FROM " + table);
+    if (!load.writableStraightInto(before)) {
       return null;
     }
     try {
-      if (update(load.insert()) != load.rows()) {
+      if (update(before == 0 ? load.insert(dialect) : load.merge(dialect)) != load.rows()) {
         return null;
       }
     } catch (SQLException e) {
-      return null; // the engine's reader refused the body (a count of fields, an encoding): the Java reader says what it holds
+      return null; // the engine's reader refused the body (a count of fields, an encoding), or a key came twice: the Java reader says
     }
-    if (!service.keys().isEmpty()
+    long inserted = before == 0 ? load.rows() : count("SELECT count(*) FROM " + table) - before;
+    if (inserted > 0 && !service.keys().isEmpty()
       && count("SELECT count(*) - count(DISTINCT " + dialect.hash(Sql.columnList(service.keys(), "")) + ") FROM " + table) != 0) {
       return null;
     }
@@ -105,7 +123,7 @@ final class Merger {
     }
     errors.markStaged();
     StagedImport written = new StagedImport(load.request(), load.mapping(), null, load.rows(), errors);
-    return result(written, load.rows(), 0, 0, false);
+    return result(written, inserted, load.rows() - inserted, 0, false);
   }
 
   private ImportResult delete(StagedImport staged) throws SQLException, IOException {
@@ -240,8 +258,8 @@ final class Merger {
       .collect(Collectors.joining(", "));
   }
 
-  private void checkReferences(StagedImport staged, List<StagedImport> siblings) throws SQLException {
-    checkReferences(staged.table(), staged.mapping(), target -> siblings.stream()
+  private long checkReferences(StagedImport staged, List<StagedImport> siblings) throws SQLException {
+    return checkReferences(staged.table(), staged.mapping(), target -> siblings.stream()
       .filter(sibling -> sibling.request().service() == target && sibling.request().mode() != ImportMode.DELETE)
       .map(StagedImport::table).toList());
   }
@@ -288,16 +306,19 @@ final class Merger {
     return rejected;
   }
 
-  private void markStillReferenced(StagedImport staged) throws SQLException {
+  /** Rejects the rows of a delete whose keys another service still references; the rows rejected. */
+  private long markStillReferenced(StagedImport staged) throws SQLException {
     ServiceDefinition service = staged.request().service();
+    long rejected = 0;
     for (Map.Entry<ServiceDefinition, Column> referrer : services.referencesTo(service)) {
       String key = Sql.quote(service.keys().get(0).name());
-      update("UPDATE " + staged.table() + " s SET __code = '" + CauseCode.STILL_REFERENCED + "', __cause = "
+      rejected += update("UPDATE " + staged.table() + " s SET __code = '" + CauseCode.STILL_REFERENCED + "', __cause = "
         + Sql.literal(service.keys().get(0).name() + " ") + " || CAST(s." + key + " AS VARCHAR) || "
         + Sql.literal(" is still referenced by " + referrer.getKey().prefix()) + " WHERE s." + ACCEPTED
         + " AND EXISTS (SELECT 1 FROM " + Sql.quote(referrer.getKey().table()) + " r WHERE r."
         + Sql.quote(referrer.getValue().name()) + " = s." + key + ")");
     }
+    return rejected;
   }
 
   private void refuseRemovingReferencedKeys(StagedImport staged) throws SQLException {

@@ -59,32 +59,57 @@ final class SqlSession implements WorkspaceSession {
   }
 
   /**
-   * Where the engine reads CSV itself and the import may go straight into an empty table, spools
-   * the body and, if it is plain, first writes the rows straight into the service's table
-   * ({@link Merger#applyDirect}); where that cannot stand (a row is rejected, the table got rows)
-   * it is rolled back and the spooled body is staged as usual.
+   * Where the engine reads CSV itself, spools the body and, if it is plain, lets the engine read
+   * it ({@link #importPlain}); where that cannot stand (a row is rejected), the spooled body is
+   * staged as usual, through the Java split.
    */
   @Override
   public ImportResult importCsv(ImportRequest request, InputStream csv, Path errorFile) throws Exception {
     CsvFiles files = engine.csvFiles();
-    EngineCsvStager stager = files == null ? null : new EngineCsvStager(connection, engine, files, limits, stager());
-    if (stager == null || !EngineCsvStager.eligible(request.service()) || !stager.mayWriteDirectly(request)) {
+    if (files == null || !EngineCsvStager.eligible(request.service())) {
       return WorkspaceSession.super.importCsv(request, csv, errorFile);
     }
+    EngineCsvStager stager = new EngineCsvStager(connection, engine, files, limits, stager());
     try (EngineCsvStager.Spooled body = stager.spool(request, csv)) {
-      DirectLoad direct = stager.direct(request, body);
-      if (direct != null) {
-        try (ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), direct.mapping().header(), limits.summaryErrors())) {
-          ImportResult written = inTransaction(transaction -> ((Transaction) transaction).applyDirect(direct, errors));
-          if (written != null) {
-            request.rowsRead().set(direct.rows());
-            return written;
-          }
-        }
+      PlainRead plain = stager.plain(request, body);
+      ImportResult result = plain == null ? null : importPlain(stager, plain, errorFile);
+      if (result != null) {
+        return result;
       }
       try (InputStream whole = body.open()) {
         return WorkspaceSession.super.importCsv(request, whole, errorFile);
       }
+    }
+  }
+
+  /**
+   * A plain body written straight into the service's table where it may be
+   * ({@link Merger#applyDirect}), else staged by the engine's read and applied
+   * ({@link Merger#applyPlain}). Null, having written nothing, where a row is rejected.
+   */
+  private ImportResult importPlain(EngineCsvStager stager, PlainRead plain, Path errorFile) throws Exception {
+    ImportRequest request = plain.request();
+    if (stager.mayWriteDirectly(plain)) {
+      try (ErrorSink errors = new ErrorSink(errorFile, request.service().dialect(), plain.mapping().header(), limits.summaryErrors())) {
+        ImportResult written = inTransaction(transaction -> ((Transaction) transaction).applyDirect(plain, errors));
+        if (written != null) {
+          request.rowsRead().set(plain.rows());
+        }
+        return written;
+      }
+    }
+    StagedImport staged = stager.stagePlain(plain, stagingTable(), errorFile);
+    if (staged == null) {
+      return null;
+    }
+    try {
+      ImportResult applied = inTransaction(transaction -> ((Transaction) transaction).applyPlain(staged));
+      if (applied == null) {
+        engine.dropTemporary(connection, List.of(staged.table()));
+      }
+      return applied;
+    } finally {
+      staged.errors().close();
     }
   }
 
@@ -260,8 +285,16 @@ final class SqlSession implements WorkspaceSession {
     }
 
     /** {@link Merger#applyDirect}; where it writes nothing that stands, the transaction rolls back. */
-    ImportResult applyDirect(DirectLoad load, ErrorSink errors) throws Exception {
-      ImportResult result = new Merger(connection, engine.dialect(), services).applyDirect(load, errors);
+    ImportResult applyDirect(PlainRead load, ErrorSink errors) throws Exception {
+      return rollBackIfNull(new Merger(connection, engine.dialect(), services).applyDirect(load, errors));
+    }
+
+    /** {@link Merger#applyPlain}; where it writes nothing, the transaction rolls back. */
+    ImportResult applyPlain(StagedImport staged) throws Exception {
+      return rollBackIfNull(new Merger(connection, engine.dialect(), services).applyPlain(staged));
+    }
+
+    private ImportResult rollBackIfNull(ImportResult result) {
       if (result == null) {
         rollbackOnly = true;
       }
