@@ -46,8 +46,8 @@ import java.util.stream.IntStream;
  * the SQL does not accept keep their texts, and the Java validator says why, in line order, so
  * the error file is the one the Java path writes. Before that, the body is spooled, and if it is
  * plain (one record a line, see {@link PlainBody}) the engine reads the file itself
- * ({@link #plain}): into an empty table it writes the valid rows straight
- * ({@link Merger#applyDirect}), elsewhere it stages them ({@link #stagePlain}).
+ * ({@link #plain}): into an empty table, or merging an upsert into one with rows, it writes the
+ * valid rows straight ({@link Merger#applyDirect}); elsewhere it stages them ({@link #stagePlain}).
  */
 final class EngineCsvStager {
   /** 8 MB and 32 MB segments staged 1M rows alike (0.32 to 0.52 s); this is the bulk sink's size. */
